@@ -1,0 +1,51 @@
+package org.prune4j.engine;
+
+import org.prune4j.model.ModelConfig;
+
+/**
+ * Keys and values of one sequence, sized per layer (pruned layers keep fewer KV heads, so they get smaller
+ * caches; a layer without attention gets none). Capacity is what the caller asks for, not the model's context.
+ */
+public final class KvCache {
+    final float[][] keys;
+    final float[][] values;
+    final int[] kvDim;
+    private final int capacity;
+    private int length;
+
+    public KvCache(ModelConfig config, int capacity) {
+        if (capacity <= 0 || capacity > config.contextLength()) {
+            throw new IllegalArgumentException("KV cache capacity " + capacity + " outside 1.." + config.contextLength() + " (model context)");
+        }
+        int n = config.layerCount();
+        this.keys = new float[n][];
+        this.values = new float[n][];
+        this.kvDim = new int[n];
+        for (int l = 0; l < n; l++) {
+            kvDim[l] = config.layer(l).kvDim();
+            keys[l] = new float[capacity * kvDim[l]];
+            values[l] = new float[capacity * kvDim[l]];
+        }
+        this.capacity = capacity;
+    }
+
+    public int capacity() { return capacity; }
+    /** Positions already filled. */
+    public int length() { return length; }
+
+    void advance(int n) {
+        length += n;
+    }
+
+    /** Forgets everything after position {@code n} (e.g. to re-score from a shared prefix). */
+    public void truncate(int n) {
+        if (n < 0 || n > length) throw new IllegalArgumentException("cannot truncate cache of " + length + " to " + n);
+        length = n;
+    }
+
+    public long bytes() {
+        long b = 0;
+        for (float[] k : keys) b += 8L * k.length;
+        return b;
+    }
+}

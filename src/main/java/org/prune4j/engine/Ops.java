@@ -1,0 +1,42 @@
+package org.prune4j.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Small element-wise kernels of the decoder (the GEMMs live in {@link org.prune4j.kernel.Gemm}). */
+final class Ops {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private Ops() {}
+
+    /** out[r] = x[r] / rms(x[r]) ⊙ w for each of {@code rows} rows of width d. */
+    static void rmsNorm(float[] x, float[] w, float eps, int rows, int d, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * d;
+            double ss = 0;
+            for (int i = 0; i < d; i++) ss += x[o + i] * x[o + i];
+            float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
+            for (int i = 0; i < d; i++) out[o + i] = w[i] * (inv * x[o + i]);
+        }
+    }
+
+    /** x[r] += bias for each row. */
+    static void addBias(float[] x, float[] bias, int rows) {
+        if (bias == null) return;
+        int w = bias.length;
+        for (int r = 0; r < rows; r++) for (int i = 0; i < w; i++) x[r * w + i] += bias[i];
+    }
+
+    /** acc += y over the first n values (the residual connection). */
+    static void addInPlace(float[] acc, float[] y, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, acc, i).add(FloatVector.fromArray(S, y, i)).intoArray(acc, i);
+        }
+        for (; i < n; i++) acc[i] += y[i];
+    }
+
+    static float silu(float x) {
+        return x / (1f + (float) Math.exp(-x));
+    }
+}

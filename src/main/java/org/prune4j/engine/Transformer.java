@@ -1,0 +1,162 @@
+package org.prune4j.engine;
+
+import org.prune4j.kernel.Gemm;
+import org.prune4j.kernel.Parallel;
+import org.prune4j.model.LayerShape;
+import org.prune4j.model.LayerWeights;
+import org.prune4j.model.Model;
+import org.prune4j.model.ModelConfig;
+import org.prune4j.tensor.Matrix;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The LLaMA-family decoder forward pass over a batch of sequence chunks. All token rows of the batch go through
+ * each projection together (one GEMM per projection, weights reused across tokens); attention then runs per
+ * sequence against its own KV cache. Every layer reads its own shape, so pruned models need nothing special.
+ */
+public final class Transformer implements AutoCloseable {
+    private final Model model;
+    private final ModelConfig config;
+    private final Parallel par;
+    private final Taps taps = new Taps();
+    private final Map<Integer, Rope> ropes = new HashMap<>();
+
+    public Transformer(Model model, int threads) {
+        this.model = model;
+        this.config = model.config();
+        this.par = new Parallel(threads);
+        for (LayerShape s : config.layers()) ropes.computeIfAbsent(s.headDim(), hd -> new Rope(config, hd));
+    }
+
+    public Model model() { return model; }
+    public ModelConfig config() { return config; }
+    public Taps taps() { return taps; }
+    public Parallel parallel() { return par; }
+
+    /** Result of a forward pass: final-normed hidden states [rows × d] and the batch layout. */
+    public record Hidden(float[] states, int rows, BatchLayout layout) {}
+
+    /**
+     * Runs the chunks' new tokens through the model, appending their keys/values to each chunk's cache.
+     * Returns the hidden states after the final norm, ready for {@link #logits}.
+     */
+    public Hidden forward(List<Chunk> chunks) {
+        int rows = 0;
+        for (Chunk c : chunks) rows += c.tokens().length;
+        int[] seq = new int[rows], pos = new int[rows], tok = new int[rows];
+        int r = 0;
+        for (int s = 0; s < chunks.size(); s++) {
+            Chunk c = chunks.get(s);
+            for (int i = 0; i < c.tokens().length; i++, r++) {
+                int t = c.tokens()[i];
+                if (t < 0 || t >= config.vocab()) throw new IllegalArgumentException("token id " + t + " outside vocabulary of " + config.vocab());
+                seq[r] = s;
+                pos[r] = c.cache().length() + i;
+                tok[r] = t;
+            }
+        }
+        BatchLayout layout = new BatchLayout(seq, pos);
+        int d = config.hidden();
+        float[] x = new float[rows * d];
+        Matrix emb = model.weights().embedding();
+        for (int i = 0; i < rows; i++) emb.readRows(tok[i], 1, x, i * d);
+
+        Buffers buf = new Buffers(rows, config);
+        for (int l = 0; l < config.layerCount(); l++) {
+            taps.fire(l, TapPoint.LAYER_INPUT, x, rows, d, layout);
+            LayerShape s = config.layer(l);
+            LayerWeights w = model.weights().layers().get(l);
+            if (s.hasAttention()) attentionBlock(l, s, w, x, rows, chunks, layout, buf);
+            taps.fire(l, TapPoint.RESIDUAL_MID, x, rows, d, layout);
+            if (s.hasMlp()) mlpBlock(l, s, w, x, rows, layout, buf);
+            taps.fire(l, TapPoint.LAYER_OUTPUT, x, rows, d, layout);
+        }
+        for (Chunk c : chunks) c.cache().advance(c.tokens().length);
+        float[] out = new float[rows * d];
+        Ops.rmsNorm(x, model.weights().finalNorm(), config.normEps(), rows, d, out);
+        return new Hidden(out, rows, layout);
+    }
+
+    private void attentionBlock(int l, LayerShape s, LayerWeights w, float[] x, int rows, List<Chunk> chunks,
+                                BatchLayout layout, Buffers b) {
+        int d = config.hidden(), qDim = s.qDim(), kvDim = s.kvDim();
+        Ops.rmsNorm(x, w.attnNorm(), config.normEps(), rows, d, b.xn);
+        taps.fire(l, TapPoint.ATTN_INPUT, b.xn, rows, d, layout);
+        Gemm.multiply(b.xn, rows, w.wq(), b.q, par);
+        Gemm.multiply(b.xn, rows, w.wk(), b.k, par);
+        Gemm.multiply(b.xn, rows, w.wv(), b.v, par);
+        Ops.addBias(b.q, w.bq(), rows);
+        Ops.addBias(b.k, w.bk(), rows);
+        Ops.addBias(b.v, w.bv(), rows);
+        taps.fire(l, TapPoint.Q, b.q, rows, qDim, layout);
+        taps.fire(l, TapPoint.K, b.k, rows, kvDim, layout);
+        taps.fire(l, TapPoint.V, b.v, rows, kvDim, layout);
+        Rope rope = ropes.get(s.headDim());
+        rope.apply(b.q, rows, s.heads(), layout.position());
+        rope.apply(b.k, rows, s.kvHeads(), layout.position());
+        for (int i = 0; i < rows; i++) {
+            KvCache c = chunks.get(layout.sequence()[i]).cache();
+            int p = layout.position()[i];
+            System.arraycopy(b.k, i * kvDim, c.keys[l], p * kvDim, kvDim);
+            System.arraycopy(b.v, i * kvDim, c.values[l], p * kvDim, kvDim);
+        }
+        Attention.run(l, b.q, rows, s.heads(), s.kvHeads(), s.headDim(), chunks, layout, b.att, par);
+        taps.fire(l, TapPoint.ATTN_HEADS, b.att, rows, qDim, layout);
+        Gemm.multiply(b.att, rows, w.wo(), b.o, par);
+        Ops.addBias(b.o, w.bo(), rows);
+        taps.fire(l, TapPoint.ATTN_OUTPUT, b.o, rows, d, layout);
+        Ops.addInPlace(x, b.o, rows * d);
+    }
+
+    private void mlpBlock(int l, LayerShape s, LayerWeights w, float[] x, int rows, BatchLayout layout, Buffers b) {
+        int d = config.hidden(), m = s.ffnDim();
+        Ops.rmsNorm(x, w.ffnNorm(), config.normEps(), rows, d, b.xn);
+        taps.fire(l, TapPoint.MLP_INPUT, b.xn, rows, d, layout);
+        Gemm.multiply(b.xn, rows, w.wGate(), b.gate, par);
+        Gemm.multiply(b.xn, rows, w.wUp(), b.up, par);
+        taps.fire(l, TapPoint.GATE, b.gate, rows, m, layout);
+        int n = rows * m;
+        for (int i = 0; i < n; i++) b.gate[i] = Ops.silu(b.gate[i]);
+        taps.fire(l, TapPoint.GATE_ACT, b.gate, rows, m, layout);
+        taps.fire(l, TapPoint.UP, b.up, rows, m, layout);
+        for (int i = 0; i < n; i++) b.gate[i] *= b.up[i];
+        taps.fire(l, TapPoint.MLP_HIDDEN, b.gate, rows, m, layout);
+        Gemm.multiply(b.gate, rows, w.wDown(), b.o, par);
+        Ops.addBias(b.o, w.bDown(), rows);
+        taps.fire(l, TapPoint.MLP_OUTPUT, b.o, rows, d, layout);
+        Ops.addInPlace(x, b.o, rows * d);
+    }
+
+    /** Logits [count × vocab] of hidden rows [from, from+count). */
+    public float[] logits(Hidden h, int from, int count) {
+        int d = config.hidden();
+        float[] x = java.util.Arrays.copyOfRange(h.states(), from * d, (from + count) * d);
+        float[] out = new float[count * config.vocab()];
+        Gemm.multiply(x, count, model.weights().output(), out, par);
+        return out;
+    }
+
+    /** Scratch sized for the widest layer; tap listeners see views of these arrays. */
+    private static final class Buffers {
+        final float[] xn, q, k, v, att, o, gate, up;
+
+        Buffers(int rows, ModelConfig c) {
+            xn = new float[rows * c.hidden()];
+            q = new float[rows * c.maxQDim()];
+            k = new float[rows * c.maxKvDim()];
+            v = new float[rows * c.maxKvDim()];
+            att = new float[rows * c.maxQDim()];
+            o = new float[rows * c.hidden()];
+            gate = new float[rows * c.maxFfn()];
+            up = new float[rows * c.maxFfn()];
+        }
+    }
+
+    @Override
+    public void close() {
+        par.close();
+    }
+}

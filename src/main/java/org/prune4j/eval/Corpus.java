@@ -1,0 +1,91 @@
+package org.prune4j.eval;
+
+import org.prune4j.tokenizer.Tokenizer;
+import org.prune4j.util.Prune4jException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns an evaluation text file into token sequences under one of the two protocols. */
+public final class Corpus {
+    public enum Protocol {
+        /** Documents separated by {@code <|endoftext|>} lines, each BOS + tokens, truncated to the context. */
+        DOCUMENTS,
+        /** The whole file encoded once and cut into non-overlapping windows (WikiText-2 protocol of Wanda/FLAP). */
+        STREAM
+    }
+
+    public static final String SEPARATOR = "<|endoftext|>";
+
+    private Corpus() {}
+
+    public static String readText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw Prune4jException.inFile(file, "no such file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw Prune4jException.inFile(file, "is not UTF-8 text");
+        } catch (IOException e) {
+            throw Prune4jException.inFile(file, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Documents: split on separator lines, strip, drop empties. */
+    public static List<String> documents(String text) {
+        List<String> docs = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (line.strip().equals(SEPARATOR)) {
+                add(docs, cur);
+                cur.setLength(0);
+            } else {
+                cur.append(line).append('\n');
+            }
+        }
+        add(docs, cur);
+        return docs;
+    }
+
+    private static void add(List<String> docs, StringBuilder cur) {
+        String s = cur.toString().strip();
+        if (!s.isEmpty()) docs.add(s);
+    }
+
+    /**
+     * Encodes per protocol. {@code seqLen} is the stream window (stream) or the truncation length (documents;
+     * 0 means the model's context).
+     */
+    public static List<int[]> sequences(String text, Tokenizer tok, Protocol protocol, int seqLen, boolean bos) {
+        List<int[]> out = new ArrayList<>();
+        if (protocol == Protocol.DOCUMENTS) {
+            for (String doc : documents(text)) {
+                int[] ids = tok.encode(doc);
+                int n = Math.min(ids.length + (bos ? 1 : 0), seqLen);
+                int[] seq = new int[n];
+                int o = 0;
+                if (bos) seq[o++] = tok.bos();
+                System.arraycopy(ids, 0, seq, o, n - o);
+                out.add(seq);
+            }
+        } else {
+            // As Wanda/FLAP do it: BOS once at the start of the whole stream (when the model uses BOS), windows of
+            // seqLen tokens, an incomplete tail dropped, tokens 1..seqLen-1 of each window scored.
+            int[] enc = tok.encode(text);
+            int[] ids = enc;
+            if (bos) {
+                ids = new int[enc.length + 1];
+                ids[0] = tok.bos();
+                System.arraycopy(enc, 0, ids, 1, enc.length);
+            }
+            for (int start = 0; start + seqLen <= ids.length; start += seqLen) {
+                out.add(java.util.Arrays.copyOfRange(ids, start, start + seqLen));
+            }
+        }
+        return out;
+    }
+}

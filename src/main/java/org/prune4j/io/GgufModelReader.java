@@ -1,0 +1,111 @@
+package org.prune4j.io;
+
+import org.prune4j.model.LayerShape;
+import org.prune4j.model.LayerWeights;
+import org.prune4j.model.Model;
+import org.prune4j.model.ModelConfig;
+import org.prune4j.model.ModelWeights;
+import org.prune4j.model.RopeStyle;
+import org.prune4j.tensor.Matrix;
+import org.prune4j.tokenizer.Tokenizer;
+import org.prune4j.util.Prune4jException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GGUF models of architecture {@code llama}, {@code deci} (per-layer head counts and FFN widths as arrays, what
+ * prune4j exports for non-uniform plans) and {@code qwen2} (q/k/v biases, rotate-half RoPE). Weights stay mapped.
+ */
+public final class GgufModelReader {
+    private GgufModelReader() {}
+
+    public static Model read(Path path) {
+        GgufFile g = GgufFile.open(path);
+        try {
+            return read(g);
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    private static Model read(GgufFile g) {
+        Map<String, Object> md = g.metadata();
+        String arch = str(md, "general.architecture", g);
+        if (!arch.equals("llama") && !arch.equals("deci") && !arch.equals("qwen2")) {
+            throw Prune4jException.inFile(g.path(), "architecture '" + arch + "' is not supported (llama, deci, qwen2 are)");
+        }
+        int layers = (int) num(md, arch + ".block_count", g);
+        int hidden = (int) num(md, arch + ".embedding_length", g);
+        int[] heads = perLayer(md, arch + ".attention.head_count", layers, g, null);
+        int[] kvHeads = perLayer(md, arch + ".attention.head_count_kv", layers, g, heads);
+        int[] ffn = perLayer(md, arch + ".feed_forward_length", layers, g, null);
+        float eps = (float) num(md, arch + ".attention.layer_norm_rms_epsilon", g);
+        float theta = md.containsKey(arch + ".rope.freq_base") ? (float) num(md, arch + ".rope.freq_base", g) : 10000f;
+        int ctx = (int) num(md, arch + ".context_length", g);
+        if (g.tensors().containsKey("rope_freqs.weight")) {
+            throw Prune4jException.inFile(g.path(), "uses rope_freqs (LLaMA-3.1 frequency factors), not supported yet; load the Hugging Face folder instead");
+        }
+        int firstHeads = java.util.Arrays.stream(heads).filter(h -> h > 0).findFirst().orElse(1);
+        int headDim = md.containsKey(arch + ".attention.key_length") ? (int) num(md, arch + ".attention.key_length", g) : hidden / firstHeads;
+
+        Tokenizer tok = md.containsKey("tokenizer.ggml.model") ? GgufTokenizers.read(g) : null;
+        Matrix emb = g.matrix("token_embd.weight");
+        int vocab = emb.rows();
+        boolean tied = !g.tensors().containsKey("output.weight");
+        List<LayerShape> shapes = new ArrayList<>();
+        List<LayerWeights> lw = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            String p = "blk." + l + ".";
+            boolean att = heads[l] > 0 && g.tensors().containsKey(p + "attn_q.weight");
+            boolean mlp = ffn[l] > 0 && g.tensors().containsKey(p + "ffn_up.weight");
+            boolean qkvBias = att && g.tensors().containsKey(p + "attn_q.bias");
+            boolean oBias = att && g.tensors().containsKey(p + "attn_output.bias");
+            boolean downBias = mlp && g.tensors().containsKey(p + "ffn_down.bias");
+            shapes.add(new LayerShape(att ? heads[l] : 0, att ? kvHeads[l] : 0, headDim, mlp ? ffn[l] : 0, qkvBias, oBias, downBias));
+            lw.add(new LayerWeights(
+                    att ? g.vector(p + "attn_norm.weight") : null,
+                    att ? g.matrix(p + "attn_q.weight") : null, att ? g.matrix(p + "attn_k.weight") : null,
+                    att ? g.matrix(p + "attn_v.weight") : null, att ? g.matrix(p + "attn_output.weight") : null,
+                    qkvBias ? g.vector(p + "attn_q.bias") : null, qkvBias ? g.vector(p + "attn_k.bias") : null,
+                    qkvBias ? g.vector(p + "attn_v.bias") : null, oBias ? g.vector(p + "attn_output.bias") : null,
+                    mlp ? g.vector(p + "ffn_norm.weight") : null,
+                    mlp ? g.matrix(p + "ffn_gate.weight") : null, mlp ? g.matrix(p + "ffn_up.weight") : null,
+                    mlp ? g.matrix(p + "ffn_down.weight") : null, downBias ? g.vector(p + "ffn_down.bias") : null));
+        }
+        RopeStyle style = arch.equals("qwen2") ? RopeStyle.HALF : RopeStyle.INTERLEAVED;
+        ModelConfig cfg = new ModelConfig(arch, hidden, vocab, eps, theta, null, style, tied, ctx, shapes);
+        float[] norm = g.vector("output_norm.weight");
+        Matrix out = tied ? emb : g.matrix("output.weight");
+        return new Model(cfg, new ModelWeights(emb, lw, norm, out), tok, g, g.path());
+    }
+
+    static String str(Map<String, Object> md, String key, GgufFile g) {
+        if (!(md.get(key) instanceof String s)) throw Prune4jException.inFile(g.path(), "missing or non-string metadata " + key);
+        return s;
+    }
+
+    static double num(Map<String, Object> md, String key, GgufFile g) {
+        if (!(md.get(key) instanceof Number n)) throw Prune4jException.inFile(g.path(), "missing or non-numeric metadata " + key);
+        return n.doubleValue();
+    }
+
+    /** A per-layer value stored either as one scalar or as an array of block_count entries. */
+    private static int[] perLayer(Map<String, Object> md, String key, int layers, GgufFile g, int[] fallback) {
+        Object v = md.get(key);
+        int[] out = new int[layers];
+        if (v == null && fallback != null) return fallback.clone();
+        if (v instanceof Number n) {
+            java.util.Arrays.fill(out, n.intValue());
+        } else if (v instanceof List<?> l) {
+            if (l.size() != layers) throw Prune4jException.inFile(g.path(), key + " has " + l.size() + " entries for " + layers + " layers");
+            for (int i = 0; i < layers; i++) out[i] = ((Number) l.get(i)).intValue();
+        } else {
+            throw Prune4jException.inFile(g.path(), "missing metadata " + key);
+        }
+        return out;
+    }
+}

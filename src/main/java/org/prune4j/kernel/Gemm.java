@@ -1,0 +1,169 @@
+package org.prune4j.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.prune4j.tensor.DType;
+import org.prune4j.tensor.Matrix;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Y = X · Wᵀ for activations X [n × k] (heap f32) and a weight matrix W [m × k] in any stored dtype.
+ *
+ * <p>Prefill/calibration (n ≥ 4): threads split W's rows; each thread widens a block of rows to f32 once
+ * (a memcpy for F32) and runs a 4-token × 2-row register-blocked micro-kernel over it, so every weight load
+ * is reused by four tokens and every activation load by two rows. Decoding (n &lt; 4) is memory-bound, so
+ * F32 and BF16 rows are streamed straight from the (mapped) segment without the copy.
+ */
+public final class Gemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Rows widened at once: keeps the f32 block within L2 for the MLP's widest k. */
+    private static final int ROW_BLOCK = 16;
+
+    private Gemm() {}
+
+    /** y[t*m + r] = Σ_c x[t*k + c] · W[r, c]. */
+    public static void multiply(float[] x, int n, Matrix w, float[] y, Parallel par) {
+        int m = w.rows(), k = w.cols();
+        if (x.length < (long) n * k || y.length < (long) n * m) {
+            throw new IllegalArgumentException("gemm buffers too small for " + n + "x" + k + " · " + w);
+        }
+        long work = (long) n * m * k;
+        if (n < 4 && (w.dtype() == DType.F32 || w.dtype() == DType.BF16)) {
+            par.forRange(m, 64, work, (r0, r1) -> streamRows(x, n, w, y, r0, r1));
+        } else {
+            par.forRange((m + ROW_BLOCK - 1) / ROW_BLOCK, 1, work, (b0, b1) -> {
+                float[] block = new float[ROW_BLOCK * k];
+                for (int b = b0; b < b1; b++) {
+                    int r0 = b * ROW_BLOCK, rb = Math.min(ROW_BLOCK, m - r0);
+                    w.readRows(r0, rb, block, 0);
+                    blockKernel(x, n, k, block, rb, y, m, r0);
+                }
+            });
+        }
+    }
+
+    /** All n tokens against rb widened rows (row i of the block is row r0+i of W). */
+    static void blockKernel(float[] x, int n, int k, float[] w, int rb, float[] y, int m, int r0) {
+        int t = 0;
+        for (; t + 4 <= n; t += 4) {
+            int r = 0;
+            for (; r + 2 <= rb; r += 2) kernel4x2(x, t, k, w, r, y, m, r0);
+            for (; r < rb; r++) {
+                for (int tt = t; tt < t + 4; tt++) y[tt * m + r0 + r] = dot(x, tt * k, w, r * k, k);
+            }
+        }
+        for (; t < n; t++) {
+            for (int r = 0; r < rb; r++) y[t * m + r0 + r] = dot(x, t * k, w, r * k, k);
+        }
+    }
+
+    private static void kernel4x2(float[] x, int t, int k, float[] w, int r, float[] y, int m, int r0) {
+        int x0 = t * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
+        int w0 = r * k, w1 = w0 + k;
+        FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+        FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+        int upper = S.loopBound(k), c = 0;
+        for (; c < upper; c += L) {
+            FloatVector v0 = FloatVector.fromArray(S, w, w0 + c);
+            FloatVector v1 = FloatVector.fromArray(S, w, w1 + c);
+            FloatVector u = FloatVector.fromArray(S, x, x0 + c);
+            a00 = u.fma(v0, a00);
+            a01 = u.fma(v1, a01);
+            u = FloatVector.fromArray(S, x, x1 + c);
+            a10 = u.fma(v0, a10);
+            a11 = u.fma(v1, a11);
+            u = FloatVector.fromArray(S, x, x2 + c);
+            a20 = u.fma(v0, a20);
+            a21 = u.fma(v1, a21);
+            u = FloatVector.fromArray(S, x, x3 + c);
+            a30 = u.fma(v0, a30);
+            a31 = u.fma(v1, a31);
+        }
+        float s00 = a00.reduceLanes(VectorOperators.ADD), s01 = a01.reduceLanes(VectorOperators.ADD);
+        float s10 = a10.reduceLanes(VectorOperators.ADD), s11 = a11.reduceLanes(VectorOperators.ADD);
+        float s20 = a20.reduceLanes(VectorOperators.ADD), s21 = a21.reduceLanes(VectorOperators.ADD);
+        float s30 = a30.reduceLanes(VectorOperators.ADD), s31 = a31.reduceLanes(VectorOperators.ADD);
+        for (; c < k; c++) {
+            float v0 = w[w0 + c], v1 = w[w1 + c];
+            s00 += x[x0 + c] * v0; s01 += x[x0 + c] * v1;
+            s10 += x[x1 + c] * v0; s11 += x[x1 + c] * v1;
+            s20 += x[x2 + c] * v0; s21 += x[x2 + c] * v1;
+            s30 += x[x3 + c] * v0; s31 += x[x3 + c] * v1;
+        }
+        int col = r0 + r;
+        y[t * m + col] = s00; y[t * m + col + 1] = s01;
+        y[(t + 1) * m + col] = s10; y[(t + 1) * m + col + 1] = s11;
+        y[(t + 2) * m + col] = s20; y[(t + 2) * m + col + 1] = s21;
+        y[(t + 3) * m + col] = s30; y[(t + 3) * m + col + 1] = s31;
+    }
+
+    /** Dot product of two f32 array ranges, vectorised with two accumulators. */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 2 * L <= n; c += 2 * L) {
+            acc0 = FloatVector.fromArray(S, a, ao + c).fma(FloatVector.fromArray(S, b, bo + c), acc0);
+            acc1 = FloatVector.fromArray(S, a, ao + c + L).fma(FloatVector.fromArray(S, b, bo + c + L), acc1);
+        }
+        for (; c + L <= n; c += L) {
+            acc0 = FloatVector.fromArray(S, a, ao + c).fma(FloatVector.fromArray(S, b, bo + c), acc0);
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) s += a[ao + c] * b[bo + c];
+        return s;
+    }
+
+    /** Decode path: each output row streamed from the segment once for all (&lt; 4) tokens. */
+    private static void streamRows(float[] x, int n, Matrix w, float[] y, int r0, int r1) {
+        MemorySegment seg = w.data();
+        int k = w.cols(), m = w.rows();
+        long rowBytes = w.rowBytes();
+        boolean bf16 = w.dtype() == DType.BF16;
+        for (int r = r0; r < r1; r++) {
+            long base = r * rowBytes;
+            for (int t = 0; t < n; t++) {
+                y[t * m + r] = bf16 ? dotBf16(seg, base, x, t * k, k) : dotF32(seg, base, x, t * k, k);
+            }
+        }
+    }
+
+    static float dotF32(MemorySegment w, long base, float[] x, int xo, int k) {
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 2 * L <= k; c += 2 * L) {
+            acc0 = FloatVector.fromMemorySegment(S, w, base + 4L * c, LE).fma(FloatVector.fromArray(S, x, xo + c), acc0);
+            acc1 = FloatVector.fromMemorySegment(S, w, base + 4L * (c + L), LE).fma(FloatVector.fromArray(S, x, xo + c + L), acc1);
+        }
+        for (; c + L <= k; c += L) {
+            acc0 = FloatVector.fromMemorySegment(S, w, base + 4L * c, LE).fma(FloatVector.fromArray(S, x, xo + c), acc0);
+        }
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; c < k; c++) s += w.get(Matrix.F32, base + 4L * c) * x[xo + c];
+        return s;
+    }
+
+    private static final VectorSpecies<Short> SH = ShortVector.SPECIES_128.length() == L
+            ? ShortVector.SPECIES_128 : VectorSpecies.of(short.class, jdk.incubator.vector.VectorShape.forBitSize(L * 16));
+
+    /** bf16 → f32 is a 16-bit left shift of the bit pattern: widen short lanes to int, shift, reinterpret. */
+    static float dotBf16(MemorySegment w, long base, float[] x, int xo, int k) {
+        FloatVector acc = FloatVector.zero(S);
+        int c = 0;
+        for (; c + L <= k; c += L) {
+            ShortVector s = ShortVector.fromMemorySegment(SH, w, base + 2L * c, LE);
+            FloatVector v = ((IntVector) s.convertShape(VectorOperators.S2I, IntVector.SPECIES_PREFERRED, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = v.fma(FloatVector.fromArray(S, x, xo + c), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; c < k; c++) s += Float.intBitsToFloat((w.get(Matrix.I16, base + 2L * c) & 0xFFFF) << 16) * x[xo + c];
+        return s;
+    }
+}
