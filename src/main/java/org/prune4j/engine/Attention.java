@@ -39,19 +39,11 @@ final class Attention {
                     scores[p] = s;
                     if (s > max) max = s;
                 }
-                float sum = 0;
-                for (int p = 0; p <= pos; p++) {
-                    float e = (float) Math.exp(scores[p] - max);
-                    scores[p] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
+                float inv = 1f / Ops.expShiftSum(scores, pos + 1, max);
                 int oo = r * qDim + h * hd;
                 java.util.Arrays.fill(out, oo, oo + hd, 0f);
                 for (int p = 0; p <= pos; p++) {
-                    float w = scores[p] * inv;
-                    int vo = p * kvDim + kvo;
-                    for (int j = 0; j < hd; j++) out[oo + j] += w * values[vo + j];
+                    Ops.axpy(scores[p] * inv, values, p * kvDim + kvo, out, oo, hd);
                 }
             }
         });

@@ -39,4 +39,50 @@ final class Ops {
     static float silu(float x) {
         return x / (1f + (float) Math.exp(-x));
     }
+
+    /** gate[i] = SiLU(gate[i]) over n values; the vector EXP maps to the JDK's SVML intrinsic on x86. */
+    static void siluInPlace(float[] gate, int n) {
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, gate, i);
+            x.div(one.add(x.neg().lanewise(jdk.incubator.vector.VectorOperators.EXP))).intoArray(gate, i);
+        }
+        for (; i < n; i++) gate[i] = silu(gate[i]);
+    }
+
+    /** a[i] *= b[i] over n values. */
+    static void mulInPlace(float[] a, float[] b, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(a, i);
+        }
+        for (; i < n; i++) a[i] *= b[i];
+    }
+
+    /** x[i] = exp(x[i] - max) over n values; returns their sum. */
+    static float expShiftSum(float[] x, int n, float max) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector e = FloatVector.fromArray(S, x, i).sub(max).lanewise(jdk.incubator.vector.VectorOperators.EXP);
+            e.intoArray(x, i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < n; i++) {
+            x[i] = (float) Math.exp(x[i] - max);
+            sum += x[i];
+        }
+        return sum;
+    }
+
+    /** out[0..n) += w · v[vo..vo+n). */
+    static void axpy(float w, float[] v, int vo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, v, vo + i).fma(FloatVector.broadcast(S, w), FloatVector.fromArray(S, out, oo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] += w * v[vo + i];
+    }
 }

@@ -85,9 +85,7 @@ public final class Transformer implements AutoCloseable {
         int d = config.hidden(), qDim = s.qDim(), kvDim = s.kvDim();
         Ops.rmsNorm(x, w.attnNorm(), config.normEps(), rows, d, b.xn);
         taps.fire(l, TapPoint.ATTN_INPUT, b.xn, rows, d, layout);
-        Gemm.multiply(b.xn, rows, w.wq(), b.q, par);
-        Gemm.multiply(b.xn, rows, w.wk(), b.k, par);
-        Gemm.multiply(b.xn, rows, w.wv(), b.v, par);
+        Gemm.multiply(b.xn, rows, new Matrix[]{w.wq(), w.wk(), w.wv()}, new float[][]{b.q, b.k, b.v}, par);
         Ops.addBias(b.q, w.bq(), rows);
         Ops.addBias(b.k, w.bk(), rows);
         Ops.addBias(b.v, w.bv(), rows);
@@ -115,14 +113,13 @@ public final class Transformer implements AutoCloseable {
         int d = config.hidden(), m = s.ffnDim();
         Ops.rmsNorm(x, w.ffnNorm(), config.normEps(), rows, d, b.xn);
         taps.fire(l, TapPoint.MLP_INPUT, b.xn, rows, d, layout);
-        Gemm.multiply(b.xn, rows, w.wGate(), b.gate, par);
-        Gemm.multiply(b.xn, rows, w.wUp(), b.up, par);
+        Gemm.multiply(b.xn, rows, new Matrix[]{w.wGate(), w.wUp()}, new float[][]{b.gate, b.up}, par);
         taps.fire(l, TapPoint.GATE, b.gate, rows, m, layout);
         int n = rows * m;
-        for (int i = 0; i < n; i++) b.gate[i] = Ops.silu(b.gate[i]);
+        Ops.siluInPlace(b.gate, n);
         taps.fire(l, TapPoint.GATE_ACT, b.gate, rows, m, layout);
         taps.fire(l, TapPoint.UP, b.up, rows, m, layout);
-        for (int i = 0; i < n; i++) b.gate[i] *= b.up[i];
+        Ops.mulInPlace(b.gate, b.up, n);
         taps.fire(l, TapPoint.MLP_HIDDEN, b.gate, rows, m, layout);
         Gemm.multiply(b.gate, rows, w.wDown(), b.o, par);
         Ops.addBias(b.o, w.bDown(), rows);

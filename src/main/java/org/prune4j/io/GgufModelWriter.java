@@ -88,6 +88,9 @@ public final class GgufModelWriter {
 
     static Matrix cast(Matrix m, DType dtype) {
         if (dtype == null || dtype == m.dtype()) return m;
+        // As llama.cpp's quantizer does, rows that do not fill whole Q8_0 blocks fall back to F16.
+        if (dtype == DType.Q8_0 && m.cols() % DType.Q8_0.blockSize != 0) dtype = DType.F16;
+        if (dtype == m.dtype()) return m;
         return Matrix.encode(m.toFloats(), m.rows(), m.cols(), dtype);
     }
 

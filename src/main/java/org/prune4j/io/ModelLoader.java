@@ -21,7 +21,7 @@ public final class ModelLoader {
         if (!Files.exists(model)) throw Prune4jException.inFile(model, "no such file or folder");
         Model m;
         if (Files.isDirectory(model)) {
-            throw Prune4jException.inFile(model, "HF folders: not yet");
+            m = HfReader.read(model);
         } else if (isGguf(model)) {
             m = GgufModelReader.read(model);
         } else {

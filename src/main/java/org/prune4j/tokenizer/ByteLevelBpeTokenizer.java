@@ -152,6 +152,6 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     /** The merges in rank order as "a b" strings (for export). */
     public List<String> mergeStrings() {
-        return merges.ranked(pieces);
+        return merges.ranked(id -> pieces[id]);
     }
 }

@@ -63,10 +63,10 @@ final class PairTable implements BpeMerger.MergeRule {
     }
 
     /** The merges ordered by priority as "left right" piece strings. */
-    List<String> ranked(String[] pieces) {
+    List<String> ranked(java.util.function.IntFunction<String> piece) {
         return rules.entrySet().stream()
                 .sorted(Map.Entry.comparingByValue(java.util.Comparator.comparingInt((Long v) -> (int) (v >> 32))))
-                .map(e -> pieces[(int) (e.getKey() >> 32)] + " " + pieces[(int) (long) e.getKey()])
+                .map(e -> piece.apply((int) (e.getKey() >> 32)) + " " + piece.apply((int) (long) e.getKey()))
                 .toList();
     }
 

@@ -145,6 +145,14 @@ public final class SentencePieceTokenizer implements Tokenizer {
         return out;
     }
 
+    /** Merges in priority order as "left right" strings with the marker written as U+2581 (tokenizer.json form). */
+    public java.util.List<String> mergeStrings() {
+        return merges.ranked(id -> pieces[id].replace(marker, "\u2581"));
+    }
+
+    /** Whether text gets a leading marker before encoding. */
+    public boolean addDummyPrefix() { return addDummyPrefix; }
+
     public float score(int id) { return scores[id]; }
     public int type(int id) { return types[id]; }
     public String marker() { return marker; }

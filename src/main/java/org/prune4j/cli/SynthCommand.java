@@ -1,0 +1,53 @@
+package org.prune4j.cli;
+
+import org.prune4j.io.GgufModelWriter;
+import org.prune4j.io.HfWriter;
+import org.prune4j.model.Model;
+import org.prune4j.model.SyntheticModel;
+import org.prune4j.tensor.DType;
+import org.prune4j.util.Prune4jException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Write a random-weight checkpoint of a named shape (for benchmarks and tests; no download needed).")
+public final class SynthCommand implements Callable<Integer> {
+    @Option(names = "--shape", defaultValue = "smollm-135m", description = "smollm-135m, llama-1b or tiny (default: ${DEFAULT-VALUE})")
+    String shape;
+
+    @Option(names = "--to", defaultValue = "gguf", description = "gguf or hf (default: ${DEFAULT-VALUE})")
+    String to;
+
+    @Option(names = "--dtype", defaultValue = "f32", description = "f32, f16, bf16, q8_0 (default: ${DEFAULT-VALUE})")
+    String dtype;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Weight seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Output file or folder")
+    Path out;
+
+    @Option(names = "--force", description = "Replace an existing output")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        DType dt = CliParsing.dtype(dtype);
+        Model m;
+        try {
+            m = SyntheticModel.create(SyntheticModel.preset(shape), seed, dt);
+        } catch (IllegalArgumentException e) {
+            throw new Prune4jException("--shape: " + e.getMessage());
+        }
+        switch (to) {
+            case "gguf" -> GgufModelWriter.write(m, out, null, force);
+            case "hf" -> HfWriter.write(m, out, null, 0, force);
+            default -> throw new Prune4jException("--to must be gguf or hf, got '" + to + "'");
+        }
+        System.out.printf("wrote %s: synthetic %s, %,d parameters, %s, seed %d%n", out, shape, m.config().totalParameters(), dt, seed);
+        return 0;
+    }
+}

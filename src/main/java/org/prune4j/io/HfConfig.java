@@ -1,0 +1,137 @@
+package org.prune4j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.prune4j.model.LayerShape;
+import org.prune4j.model.ModelConfig;
+import org.prune4j.model.RopeScaling;
+import org.prune4j.model.RopeStyle;
+import org.prune4j.util.Prune4jException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hugging Face {@code config.json} ↔ {@link ModelConfig}. Stock LLaMA / Mistral / Qwen2 configs are read as
+ * they are. A model whose layers differ (or carry o/down biases) gets the extension key
+ * {@code prune4j_layer_shapes}: one object per layer with {@code num_attention_heads}, {@code num_key_value_heads},
+ * {@code head_dim}, {@code intermediate_size}, {@code qkv_bias}, {@code o_bias}, {@code down_bias}; the stock
+ * keys then hold layer 0's values. A uniform model without extra biases is written with stock keys only.
+ */
+public final class HfConfig {
+    public static final String LAYER_SHAPES = "prune4j_layer_shapes";
+
+    private HfConfig() {}
+
+    public static ModelConfig read(Path file) {
+        JsonNode c;
+        try {
+            c = new ObjectMapper().readTree(file.toFile());
+        } catch (java.io.FileNotFoundException e) {
+            throw Prune4jException.inFile(file, "no such file");
+        } catch (IOException e) {
+            throw Prune4jException.inFile(file, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        String archName = c.path("architectures").path(0).asText("");
+        String arch = switch (archName) {
+            case "LlamaForCausalLM" -> "llama";
+            case "MistralForCausalLM" -> "mistral";
+            case "Qwen2ForCausalLM" -> "qwen2";
+            default -> throw Prune4jException.inFile(file, "architecture '" + archName
+                    + "' is not supported (LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM are)");
+        };
+        int hidden = req(c, "hidden_size", file), layers = req(c, "num_hidden_layers", file);
+        int heads = req(c, "num_attention_heads", file), ffn = req(c, "intermediate_size", file);
+        int kv = c.path("num_key_value_heads").asInt(heads);
+        int hd = c.hasNonNull("head_dim") ? c.get("head_dim").asInt() : hidden / heads;
+        boolean qkvBias = arch.equals("qwen2") || c.path("attention_bias").asBoolean(false);
+        boolean oBias = !arch.equals("qwen2") && c.path("attention_bias").asBoolean(false);
+        boolean downBias = c.path("mlp_bias").asBoolean(false);
+        if (c.path("mlp_bias").asBoolean(false)) {
+            throw Prune4jException.inFile(file, "mlp_bias=true (biases on gate/up) is not supported");
+        }
+        List<LayerShape> shapes = new ArrayList<>();
+        JsonNode ext = c.path(LAYER_SHAPES);
+        try {
+            if (ext.isArray()) {
+                if (ext.size() != layers) throw Prune4jException.inFile(file, LAYER_SHAPES + " has " + ext.size() + " entries for " + layers + " layers");
+                for (JsonNode l : ext) {
+                    shapes.add(new LayerShape(l.path("num_attention_heads").asInt(), l.path("num_key_value_heads").asInt(),
+                            l.path("head_dim").asInt(hd), l.path("intermediate_size").asInt(),
+                            l.path("qkv_bias").asBoolean(qkvBias), l.path("o_bias").asBoolean(false), l.path("down_bias").asBoolean(false)));
+                }
+            } else {
+                for (int i = 0; i < layers; i++) shapes.add(new LayerShape(heads, kv, hd, ffn, qkvBias, oBias, downBias));
+            }
+        } catch (IllegalArgumentException e) {
+            throw Prune4jException.inFile(file, e.getMessage());
+        }
+        RopeScaling scaling = null;
+        JsonNode rs = c.path("rope_scaling");
+        if (rs.isObject()) {
+            String type = rs.path("rope_type").asText(rs.path("type").asText(""));
+            if (!type.equals("llama3")) throw Prune4jException.inFile(file, "rope_scaling type '" + type + "' is not supported (llama3 is)");
+            scaling = new RopeScaling((float) rs.path("factor").asDouble(), (float) rs.path("low_freq_factor").asDouble(),
+                    (float) rs.path("high_freq_factor").asDouble(), rs.path("original_max_position_embeddings").asInt());
+        }
+        try {
+            return new ModelConfig(arch, hidden, req(c, "vocab_size", file), (float) c.path("rms_norm_eps").asDouble(1e-6),
+                    (float) c.path("rope_theta").asDouble(10000), scaling, RopeStyle.HALF,
+                    c.path("tie_word_embeddings").asBoolean(false), c.path("max_position_embeddings").asInt(2048), shapes);
+        } catch (IllegalArgumentException e) {
+            throw Prune4jException.inFile(file, e.getMessage());
+        }
+    }
+
+    private static int req(JsonNode c, String key, Path file) {
+        if (!c.path(key).canConvertToInt() || c.path(key).asInt() <= 0) {
+            throw Prune4jException.inFile(file, "missing or invalid " + key);
+        }
+        return c.path(key).asInt();
+    }
+
+    public static ObjectNode write(ModelConfig c, int bos, int eos) {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode o = om.createObjectNode();
+        boolean qwen = c.architecture().equals("qwen2");
+        LayerShape l0 = c.layer(0);
+        o.putArray("architectures").add(qwen ? "Qwen2ForCausalLM" : c.architecture().equals("mistral") ? "MistralForCausalLM" : "LlamaForCausalLM");
+        o.put("model_type", qwen ? "qwen2" : c.architecture().equals("mistral") ? "mistral" : "llama");
+        o.put("hidden_size", c.hidden());
+        o.put("intermediate_size", l0.ffnDim());
+        o.put("num_hidden_layers", c.layerCount());
+        o.put("num_attention_heads", l0.heads());
+        o.put("num_key_value_heads", l0.kvHeads());
+        o.put("head_dim", l0.headDim());
+        o.put("vocab_size", c.vocab());
+        o.put("max_position_embeddings", c.contextLength());
+        o.put("rms_norm_eps", c.normEps());
+        o.put("rope_theta", c.ropeTheta());
+        o.put("tie_word_embeddings", c.tiedEmbeddings());
+        o.put("hidden_act", "silu");
+        o.put("torch_dtype", "float32");
+        if (!qwen) o.put("attention_bias", l0.qkvBias() && l0.oBias());
+        if (bos >= 0) o.put("bos_token_id", bos);
+        if (eos >= 0) o.put("eos_token_id", eos);
+        if (c.ropeScaling() != null) {
+            ObjectNode rs = o.putObject("rope_scaling");
+            rs.put("rope_type", "llama3").put("factor", c.ropeScaling().factor())
+                    .put("low_freq_factor", c.ropeScaling().lowFreqFactor()).put("high_freq_factor", c.ropeScaling().highFreqFactor())
+                    .put("original_max_position_embeddings", c.ropeScaling().originalContext());
+        }
+        boolean stockBias = qwen ? l0.qkvBias() && !l0.oBias() && !l0.downBias() : l0.qkvBias() == l0.oBias() && !l0.downBias();
+        if (!c.isUniform() || !stockBias) {
+            ArrayNode arr = o.putArray(LAYER_SHAPES);
+            for (LayerShape s : c.layers()) {
+                arr.addObject().put("num_attention_heads", s.heads()).put("num_key_value_heads", s.kvHeads())
+                        .put("head_dim", s.headDim()).put("intermediate_size", s.ffnDim())
+                        .put("qkv_bias", s.qkvBias()).put("o_bias", s.oBias()).put("down_bias", s.downBias());
+            }
+        }
+        return o;
+    }
+}
