@@ -1,0 +1,171 @@
+package org.prune4j.cli;
+
+import org.prune4j.TestData;
+import org.prune4j.io.GgufModelWriter;
+import org.prune4j.io.HfWriter;
+import org.prune4j.model.Model;
+import org.prune4j.model.SyntheticModel;
+import org.prune4j.tensor.DType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every class of bad input gives exit code 1 and exactly one line on stderr naming the file and the problem:
+ * no stack trace, no partial output.
+ */
+class BadInputTest {
+    static Path dir, gguf, hf;
+
+    @BeforeAll
+    static void writeGoodFiles() {
+        dir = TestData.tempDir();
+        gguf = dir.resolve("good.gguf");
+        hf = dir.resolve("good-hf");
+        try (Model m = SyntheticModel.create(TestData.ragged(), 1, DType.F32)) {
+            GgufModelWriter.write(m, gguf, null, false);
+            HfWriter.write(m, hf, null, 0, false);
+        }
+    }
+
+    /** Runs eval on the model and checks the one-line error mentions every given fragment. */
+    private static void assertOneLineError(Path model, String... fragments) {
+        CliRunner.Outcome o = CliRunner.run("eval", "--model", model.toString(), "--data", TestData.HEAD46.toString(), "--no-progress");
+        assertThat(o.exit()).as(o.err()).isEqualTo(1);
+        assertThat(o.out()).isEmpty();
+        String err = o.err().strip();
+        assertThat(err.lines().count()).as(err).isEqualTo(1);
+        assertThat(err).startsWith("prune4j: ").doesNotContain("Exception").doesNotContain("\tat ");
+        for (String f : fragments) assertThat(err).contains(f);
+    }
+
+    private static Path copyWith(Path src, String name, java.util.function.UnaryOperator<byte[]> edit) throws Exception {
+        Path p = dir.resolve(name);
+        Files.write(p, edit.apply(Files.readAllBytes(src)));
+        return p;
+    }
+
+    @Test
+    void truncatedLlama2cCheckpoint() throws Exception {
+        Path p = copyWith(TestData.STORIES, "trunc.bin", b -> Arrays.copyOf(b, b.length - 1000));
+        Files.copy(TestData.TOK512, dir.resolve("tok512.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertOneLineError(p, "trunc.bin", "truncated");
+    }
+
+    @Test
+    void garbageHeaderIsNotALlama2cCheckpoint() throws Exception {
+        Path p = copyWith(TestData.STORIES, "garbage.bin", b -> {
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(0, -77);
+            return b;
+        });
+        assertOneLineError(p, "garbage.bin", "not a llama2.c checkpoint");
+    }
+
+    @Test
+    void ggufWrongVersionAndTruncation() throws Exception {
+        assertOneLineError(copyWith(gguf, "v9.gguf", b -> {
+            b[4] = 9;
+            return b;
+        }), "v9.gguf", "version 9");
+        assertOneLineError(copyWith(gguf, "cut.gguf", b -> Arrays.copyOf(b, b.length / 2)), "cut.gguf", "truncated");
+        assertOneLineError(copyWith(gguf, "hdr.gguf", b -> Arrays.copyOf(b, 300)), "hdr.gguf");
+    }
+
+    @Test
+    void ggufUnknownArchitectureAndDtype() throws Exception {
+        assertOneLineError(copyWith(gguf, "arch.gguf", b -> replace(b, "deci", "gpt9")), "arch.gguf", "architecture 'gpt9'");
+        // the first tensor info's type field: find "token_embd.weight", skip name, n_dims and two dims
+        assertOneLineError(copyWith(gguf, "dtype.gguf", b -> {
+            int at = indexOf(b, "token_embd.weight".getBytes()) + "token_embd.weight".length() + 4 + 16;
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, 12); // GGML Q4_K
+            return b;
+        }), "dtype.gguf", "GGML type 12");
+    }
+
+    @Test
+    void safetensorsHeaderPastTheEnd() throws Exception {
+        Path bad = dir.resolve("bad-hf");
+        copyTree(hf, bad);
+        Path st = bad.resolve("model.safetensors");
+        byte[] b = Files.readAllBytes(st);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, b.length * 4L);
+        Files.write(st, b);
+        assertOneLineError(bad, "model.safetensors", "header length");
+    }
+
+    @Test
+    void configDisagreeingWithTensorsAndMissingTensors() throws Exception {
+        Path wrong = dir.resolve("wrong-config");
+        copyTree(hf, wrong);
+        Path cfg = wrong.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("\"hidden_size\" : 64", "\"hidden_size\" : 96"));
+        assertOneLineError(wrong, "wrong-config", "shape", "config");
+
+        Path missing = dir.resolve("missing-tensor");
+        copyTree(hf, missing);
+        Path c2 = missing.resolve("config.json");
+        Files.writeString(c2, Files.readString(c2).replace("\"tie_word_embeddings\" : false", "\"tie_word_embeddings\" : true")
+                .replace("\"num_hidden_layers\" : 4", "\"num_hidden_layers\" : 5").replaceFirst("\\[ \\{", "[ {\"num_attention_heads\":2,\"num_key_value_heads\":1,\"intermediate_size\":32}, {"));
+        assertOneLineError(missing, "missing-tensor", "missing tensor model.layers.");
+    }
+
+    @Test
+    void unknownHfArchitectureAndInvalidJson() throws Exception {
+        Path arch = dir.resolve("arch-hf");
+        copyTree(hf, arch);
+        Path cfg = arch.resolve("config.json");
+        Files.writeString(cfg, Files.readString(cfg).replace("LlamaForCausalLM", "GPTNeoXForCausalLM"));
+        assertOneLineError(arch, "config.json", "GPTNeoXForCausalLM");
+        Files.writeString(cfg, "{ not json");
+        assertOneLineError(arch, "config.json", "not valid JSON");
+    }
+
+    @Test
+    void tokenizerOfAnotherVocabulary() {
+        CliRunner.Outcome o = CliRunner.run("eval", "--model", gguf.toString(), "--tokenizer", TestData.TOK512.toString(),
+                "--data", TestData.HEAD46.toString());
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err().strip()).startsWith("prune4j: ").contains("tok512.bin").contains("vocabulary").hasLineCount(1);
+    }
+
+    @Test
+    void badOptionValuesAndMissingFiles() {
+        CliRunner.Outcome o = CliRunner.run("eval", "--model", TestData.STORIES.toString(), "--data", TestData.HEAD46.toString(), "--protocol", "paragraphs");
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).contains("--protocol must be documents or stream");
+        o = CliRunner.run("eval", "--model", dir.resolve("nope.gguf").toString(), "--data", TestData.HEAD46.toString());
+        assertThat(o.err().strip()).isEqualTo("prune4j: " + dir.resolve("nope.gguf") + ": no such file or folder");
+        o = CliRunner.run("convert", "--model", TestData.STORIES.toString(), "--to", "gguf", "--out", gguf.toString());
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).contains("already exists");
+    }
+
+    private static byte[] replace(byte[] b, String from, String to) {
+        int i = indexOf(b, from.getBytes());
+        System.arraycopy(to.getBytes(), 0, b, i, to.length());
+        return b;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        throw new IllegalStateException("not found");
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (var s = Files.list(from)) {
+            for (Path p : s.toList()) Files.copy(p, to.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
