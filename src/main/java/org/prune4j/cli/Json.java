@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.prune4j.model.LayerShape;
 import org.prune4j.model.ModelConfig;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** JSON output helpers: one object per command, keys in insertion order. */
@@ -34,16 +32,11 @@ final class Json {
         m.put("contextLength", c.contextLength());
         m.put("parameters", c.totalParameters());
         m.put("uniform", c.isUniform());
-        List<Map<String, Object>> layers = new ArrayList<>();
-        for (LayerShape s : c.layers()) {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put("heads", s.heads());
-            l.put("kvHeads", s.kvHeads());
-            l.put("headDim", s.headDim());
-            l.put("ffn", s.ffnDim());
-            layers.add(l);
-        }
-        m.put("layerShapes", layers);
+        // Per-layer arrays stay short for any depth and show a pruned model's shape at a glance.
+        m.put("heads", c.layers().stream().map(LayerShape::heads).toList());
+        m.put("kvHeads", c.layers().stream().map(LayerShape::kvHeads).toList());
+        m.put("headDim", c.layers().stream().map(LayerShape::headDim).toList());
+        m.put("ffn", c.layers().stream().map(LayerShape::ffnDim).toList());
         return m;
     }
 }

@@ -8,6 +8,11 @@ import static org.prune4j.tensor.Matrix.I16;
 
 /** Converts one row between f32 and a stored dtype; the scalar reference every vector kernel is tested against. */
 public final class RowCodec {
+    private static final jdk.incubator.vector.VectorSpecies<Integer> BF16_OUT = jdk.incubator.vector.IntVector.SPECIES_PREFERRED;
+    private static final int BF16_LANES = BF16_OUT.length();
+    private static final jdk.incubator.vector.VectorSpecies<Short> BF16_IN =
+            jdk.incubator.vector.VectorSpecies.of(short.class, jdk.incubator.vector.VectorShape.forBitSize(BF16_LANES * 16));
+
     private RowCodec() {}
 
     public static void decodeRow(MemorySegment src, long off, int n, DType dtype, float[] dst, int dstOff) {
@@ -17,7 +22,13 @@ public final class RowCodec {
                 for (int i = 0; i < n; i++) dst[dstOff + i] = Half.f16ToFloat(src.get(I16, off + 2L * i));
             }
             case BF16 -> {
-                for (int i = 0; i < n; i++) dst[dstOff + i] = Half.bf16ToFloat(src.get(I16, off + 2L * i));
+                int i = 0;
+                for (int bound = n - n % BF16_LANES; i < bound; i += BF16_LANES) {
+                    var s = jdk.incubator.vector.ShortVector.fromMemorySegment(BF16_IN, src, off + 2L * i, java.nio.ByteOrder.LITTLE_ENDIAN);
+                    ((jdk.incubator.vector.IntVector) s.convertShape(jdk.incubator.vector.VectorOperators.S2I, BF16_OUT, 0))
+                            .lanewise(jdk.incubator.vector.VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
+                }
+                for (; i < n; i++) dst[dstOff + i] = Half.bf16ToFloat(src.get(I16, off + 2L * i));
             }
             case Q8_0 -> {
                 for (int b = 0; b < n / 32; b++) {
