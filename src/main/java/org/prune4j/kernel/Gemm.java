@@ -24,7 +24,7 @@ public final class Gemm {
     static final int L = S.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Rows widened at once: keeps the f32 block within L2 for the MLP's widest k. */
-    private static final int ROW_BLOCK = 16;
+    private static final int ROW_BLOCK = Integer.getInteger("prune4j.gemm.rowBlock", 16);
 
     private Gemm() {}
 

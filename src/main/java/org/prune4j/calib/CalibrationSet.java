@@ -1,0 +1,90 @@
+package org.prune4j.calib;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.prune4j.eval.Corpus;
+import org.prune4j.tokenizer.Tokenizer;
+import org.prune4j.util.Prune4jException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Calibration sequences: documents are read (plain text, optionally {@code <|endoftext|>}-separated, or jsonl with
+ * a {@code text} field), joined into one token stream (BOS before each document when the model uses BOS), and
+ * {@code samples} windows of {@code length} tokens are drawn at seeded random offsets — the loader of the
+ * Wanda/FLAP line of work.
+ */
+public record CalibrationSet(List<int[]> sequences, Path source, int samples, int length, long seed, long streamTokens,
+                             List<String> documents) {
+
+    public static CalibrationSet sample(Path file, Tokenizer tok, int samples, int length, long seed) {
+        if (samples < 1 || length < 2) throw new Prune4jException("--calib-samples must be >= 1 and --calib-len >= 2");
+        List<String> docs = readDocuments(file);
+        List<Integer> stream = new ArrayList<>();
+        for (String d : docs) {
+            if (tok.addBos()) stream.add(tok.bos());
+            for (int t : tok.encode(d)) stream.add(t);
+        }
+        if (stream.size() < length) {
+            throw Prune4jException.inFile(file, "calibration text has " + stream.size() + " tokens, fewer than --calib-len " + length
+                    + "; give more text or a shorter --calib-len");
+        }
+        Random rnd = new Random(seed);
+        List<int[]> seqs = new ArrayList<>();
+        for (int s = 0; s < samples; s++) {
+            int start = rnd.nextInt(stream.size() - length + 1);
+            int[] w = new int[length];
+            for (int i = 0; i < length; i++) w[i] = stream.get(start + i);
+            seqs.add(w);
+        }
+        return new CalibrationSet(seqs, file, samples, length, seed, stream.size(), docs);
+    }
+
+    public static List<String> readDocuments(Path file) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".parquet")) {
+            throw Prune4jException.inFile(file, "parquet calibration files are not supported yet; export the text column to jsonl");
+        }
+        String text = Corpus.readText(file);
+        if (name.endsWith(".jsonl")) {
+            List<String> docs = new ArrayList<>();
+            ObjectMapper om = new ObjectMapper();
+            int n = 0;
+            for (String line : text.split("\n")) {
+                n++;
+                if (line.isBlank()) continue;
+                try {
+                    JsonNode j = om.readTree(line);
+                    if (!j.path("text").isTextual()) throw Prune4jException.inFile(file, "line " + n + " has no \"text\" string");
+                    if (!j.path("text").asText().isBlank()) docs.add(j.path("text").asText().strip());
+                } catch (IOException e) {
+                    throw Prune4jException.inFile(file, "line " + n + " is not valid JSON");
+                }
+            }
+            return docs;
+        }
+        return Corpus.documents(text);
+    }
+
+    /**
+     * Refuses evaluation text that shares documents with the calibration text (compared after whitespace
+     * normalisation), so reported perplexities are never measured on calibration data.
+     */
+    public void requireDisjointFrom(Path evalFile) {
+        Set<String> calib = new HashSet<>();
+        for (String d : documents) calib.add(d.replaceAll("\\s+", " "));
+        int shared = 0;
+        for (String d : readDocuments(evalFile)) if (calib.contains(d.replaceAll("\\s+", " "))) shared++;
+        if (shared > 0) {
+            throw new Prune4jException("--calib " + source + " and --eval " + evalFile + " share " + shared
+                    + " documents; calibrate and evaluate on disjoint text (or pass --allow-overlap)");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.prune4j.cli;
+
+import org.prune4j.io.GgufModelWriter;
+import org.prune4j.io.HfWriter;
+import org.prune4j.model.Model;
+import org.prune4j.prune.PruneRequest;
+import org.prune4j.prune.Pruner;
+import org.prune4j.util.Prune4jException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = "Structured pruning: score, allocate, cut, write GGUF or an HF folder, and report.")
+public final class PruneCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions opts;
+
+    @Mixin
+    PruneOptions prune;
+
+    @Option(names = "--out", required = true, description = "Output GGUF file or HF folder (must not exist unless --force)")
+    Path out;
+
+    @Option(names = "--format", defaultValue = "gguf", description = "gguf or hf (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--eval", description = "Text to measure perplexity on, before and after")
+    Path eval;
+
+    @Option(names = "--protocol", defaultValue = "documents", description = "documents or stream (default: ${DEFAULT-VALUE})")
+    String protocol;
+
+    @Option(names = "--seq-len", defaultValue = "0", description = "Evaluation window / truncation; 0 = model context")
+    int seqLen;
+
+    @Option(names = "--allow-overlap", description = "Allow calibration and evaluation text to share documents")
+    boolean allowOverlap;
+
+    @Option(names = "--force", description = "Replace an existing output")
+    boolean force;
+
+    @Option(names = "--json", description = "Print the report as one JSON object")
+    boolean json;
+
+    @Option(names = "--no-progress", description = "No progress bars")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        if (!format.equals("gguf") && !format.equals("hf")) throw new Prune4jException("--format must be gguf or hf, got '" + format + "'");
+        if (Files.exists(out) && !force) throw Prune4jException.inFile(out, "already exists; choose another --out or pass --force");
+        PruneRequest r = prune.request(eval, protocol, seqLen, allowOverlap, opts.threads);
+        try (Model model = opts.load()) {
+            Pruner.Result res = Pruner.run(model, r, (label, on) -> new Progress(label, on && !noProgress), true);
+            if (format.equals("gguf")) GgufModelWriter.write(res.pruned(), out, null, force);
+            else HfWriter.write(res.pruned(), out, null, 0, force);
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("model", opts.model.toString());
+            extra.put("out", out.toString());
+            extra.put("format", format);
+            Map<String, Object> rep = PruneReport.report(r, res, model.config(), extra);
+            if (json) Json.print(rep);
+            else {
+                PruneReport.printSummary(rep, res.plan(), model.config());
+                System.out.println("wrote " + out);
+            }
+        }
+        return 0;
+    }
+}
