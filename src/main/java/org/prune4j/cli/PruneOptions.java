@@ -12,11 +12,14 @@ import java.util.List;
 
 /** Options shared by {@code prune} and {@code plan}. */
 public final class PruneOptions {
-    @Option(names = "--method", required = true, description = "random, magnitude, wanda-sp, flap, block-influence")
+    @Option(names = "--method", defaultValue = "magnitude", description = "random, magnitude, wanda-sp, flap, block-influence (default: ${DEFAULT-VALUE})")
     String method;
 
-    @Option(names = "--ratio", required = true, description = "Fraction of all parameters to remove, in (0, 1)")
-    double ratio;
+    @Option(names = "--ratio", description = "Fraction of all parameters to remove, in (0, 1)")
+    Double ratio;
+
+    @Option(names = "--plan", description = "Apply this saved plan (JSON from plan/prune --json) instead of scoring and allocating")
+    Path plan;
 
     @Option(names = "--allocation", description = "uniform, global, flap or depth (default: the method's own)")
     String allocation;
@@ -49,8 +52,10 @@ public final class PruneOptions {
     int channelMultiple;
 
     PruneRequest request(Path eval, String protocol, int evalSeqLen, boolean allowOverlap, int threads) {
-        return new PruneRequest(Criterion.parse(method), ratio, allocation == null ? null : Allocation.parse(allocation),
+        if (ratio == null && plan == null) throw new org.prune4j.util.Prune4jException("give --ratio (or --plan)");
+        return new PruneRequest(Criterion.parse(method), ratio == null ? 0.5 : ratio, allocation == null ? null : Allocation.parse(allocation),
                 new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation,
-                calib, calibSamples, calibLen, seed, eval, CliParsing.protocol(protocol), evalSeqLen, allowOverlap, threads);
+                calib, calibSamples, calibLen, seed, eval, CliParsing.protocol(protocol), evalSeqLen, allowOverlap, threads,
+                plan == null ? null : org.prune4j.plan.PlanJson.read(plan));
     }
 }

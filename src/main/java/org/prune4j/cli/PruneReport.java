@@ -51,8 +51,8 @@ final class PruneReport {
         params.put("counted", "all weights and biases incl. norms, token embedding and (untied) output; embeddings/output are never pruned");
         o.put("parameters", params);
         Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("method", r.method().cliName);
-        cfg.put("ratio", r.ratio());
+        cfg.put("method", r.fixedPlan() != null ? "saved plan" : r.method().cliName);
+        cfg.put("ratio", r.fixedPlan() != null ? null : r.ratio());
         cfg.put("allocation", r.effectiveAllocation().name().toLowerCase());
         cfg.put("biasCompensation", r.effectiveBiasCompensation());
         cfg.put("protectedLayers", r.constraints().protectedLayers());

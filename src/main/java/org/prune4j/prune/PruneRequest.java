@@ -13,10 +13,12 @@ import java.nio.file.Path;
  * @param allocation       null picks the method's own (flap → flap, block-influence → depth, others → uniform)
  * @param biasCompensation null picks the method's own (on for flap only)
  * @param eval             null skips the before/after perplexity
+ * @param fixedPlan        a saved plan to apply as it is (no scoring or allocation); null to compute one
  */
 public record PruneRequest(Criterion method, double ratio, Allocation allocation, Constraints constraints,
                            Boolean biasCompensation, Path calib, int calibSamples, int calibLen, long seed,
-                           Path eval, Corpus.Protocol protocol, int evalSeqLen, boolean allowOverlap, int threads) {
+                           Path eval, Corpus.Protocol protocol, int evalSeqLen, boolean allowOverlap, int threads,
+                           org.prune4j.plan.PruningPlan fixedPlan) {
 
     public Allocation effectiveAllocation() {
         if (allocation != null) return allocation;
@@ -32,6 +34,7 @@ public record PruneRequest(Criterion method, double ratio, Allocation allocation
     }
 
     public boolean needsCalibration() {
+        if (fixedPlan != null) return fixedPlan.biasCompensation();
         return method.needsCalibration || effectiveBiasCompensation();
     }
 }

@@ -31,7 +31,7 @@ public final class Pruner {
     public static Result run(Model model, PruneRequest r, BiFunction<String, Boolean, TokenScorer.ProgressListener> progress,
                              boolean cut) {
         long t0 = System.nanoTime();
-        if (!(r.ratio() > 0 && r.ratio() < 1)) throw new Prune4jException("--ratio must be in (0, 1), got " + r.ratio());
+        if (r.fixedPlan() == null && !(r.ratio() > 0 && r.ratio() < 1)) throw new Prune4jException("--ratio must be in (0, 1), got " + r.ratio());
         if (model.tokenizer() == null && (r.needsCalibration() || r.eval() != null)) {
             throw new Prune4jException("the model has no tokenizer; pass --tokenizer");
         }
@@ -44,8 +44,14 @@ public final class Pruner {
                 if (r.eval() != null && !r.allowOverlap()) calib.requireDisjointFrom(r.eval());
                 stats = ActivationStats.collect(tf, calib.sequences(), 4096, progress.apply("calibration", true));
             }
-            Scores scores = r.method().score(model, stats, r.seed());
-            PruningPlan plan = r.effectiveAllocation().allocate(model.config(), scores, r.ratio(), r.constraints(), r.effectiveBiasCompensation());
+            PruningPlan plan;
+            if (r.fixedPlan() != null) {
+                plan = r.fixedPlan();
+                plan.validate(model.config());
+            } else {
+                Scores scores = r.method().score(model, stats, r.seed());
+                plan = r.effectiveAllocation().allocate(model.config(), scores, r.ratio(), r.constraints(), r.effectiveBiasCompensation());
+            }
             Perplexity.Result before = null, after = null;
             Model pruned = null;
             if (cut) {
