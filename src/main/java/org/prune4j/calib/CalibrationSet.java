@@ -16,8 +16,8 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Calibration sequences: documents are read (plain text, optionally {@code <|endoftext|>}-separated, or jsonl with
- * a {@code text} field), joined into one token stream (BOS before each document when the model uses BOS), and
+ * Calibration sequences: documents are read (plain text, optionally {@code <|endoftext|>}-separated, jsonl with a
+ * {@code text} field, or a Hugging Face dataset parquet file with a {@code text} column), joined into one token stream (BOS before each document when the model uses BOS), and
  * {@code samples} windows of {@code length} tokens are drawn at seeded random offsets — the loader of the
  * Wanda/FLAP line of work.
  */
@@ -49,9 +49,7 @@ public record CalibrationSet(List<int[]> sequences, Path source, int samples, in
 
     public static List<String> readDocuments(Path file) {
         String name = file.getFileName().toString();
-        if (name.endsWith(".parquet")) {
-            throw Prune4jException.inFile(file, "parquet calibration files are not supported yet; export the text column to jsonl");
-        }
+        if (name.endsWith(".parquet")) return ParquetText.read(file, "text");
         String text = Corpus.readText(file);
         if (name.endsWith(".jsonl")) {
             List<String> docs = new ArrayList<>();
