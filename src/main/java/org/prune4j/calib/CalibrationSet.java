@@ -7,7 +7,6 @@ import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.util.Prune4jException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

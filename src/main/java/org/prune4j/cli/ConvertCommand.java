@@ -1,10 +1,8 @@
 package org.prune4j.cli;
 
-import org.prune4j.io.GgufModelWriter;
-import org.prune4j.io.HfWriter;
+import org.prune4j.io.ModelExport;
 import org.prune4j.model.Model;
 import org.prune4j.tensor.DType;
-import org.prune4j.util.Prune4jException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,14 +41,7 @@ public final class ConvertCommand implements Callable<Integer> {
         DType dt = CliParsing.dtype(dtype);
         long t0 = System.nanoTime();
         try (Model model = opts.load()) {
-            switch (to) {
-                case "gguf" -> GgufModelWriter.write(model, out, dt, force);
-                case "hf" -> {
-                    if (dt == DType.Q8_0) throw new Prune4jException("--dtype q8_0 is GGUF-only: safetensors has no such dtype");
-                    HfWriter.write(model, out, dt, shardMb * 1024 * 1024, force);
-                }
-                default -> throw new Prune4jException("--to must be gguf or hf, got '" + to + "'");
-            }
+            ModelExport.write(model, out, to, dt, shardMb * 1024 * 1024, force);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("out", out.toString());
             o.put("format", to);

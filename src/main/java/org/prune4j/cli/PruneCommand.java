@@ -1,7 +1,6 @@
 package org.prune4j.cli;
 
-import org.prune4j.io.GgufModelWriter;
-import org.prune4j.io.HfWriter;
+import org.prune4j.io.ModelExport;
 import org.prune4j.model.Model;
 import org.prune4j.prune.PruneRequest;
 import org.prune4j.prune.Pruner;
@@ -59,8 +58,7 @@ public final class PruneCommand implements Callable<Integer> {
         PruneRequest r = prune.request(eval, protocol, seqLen, allowOverlap, opts.threads);
         try (Model model = opts.load()) {
             Pruner.Result res = Pruner.run(model, r, (label, on) -> new Progress(label, on && !noProgress), true);
-            if (format.equals("gguf")) GgufModelWriter.write(res.pruned(), out, null, force);
-            else HfWriter.write(res.pruned(), out, null, 0, force);
+            ModelExport.write(res.pruned(), out, format, null, 0, force);
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("model", opts.model.toString());
             extra.put("out", out.toString());

@@ -1,6 +1,5 @@
 package org.prune4j.cli;
 
-import org.prune4j.eval.Perplexity;
 import org.prune4j.model.ModelConfig;
 import org.prune4j.plan.LayerPlan;
 import org.prune4j.plan.PruningPlan;

@@ -1,7 +1,6 @@
 package org.prune4j.cli;
 
-import org.prune4j.io.GgufModelWriter;
-import org.prune4j.io.HfWriter;
+import org.prune4j.io.ModelExport;
 import org.prune4j.model.Model;
 import org.prune4j.model.SyntheticModel;
 import org.prune4j.tensor.DType;
@@ -42,11 +41,7 @@ public final class SynthCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Prune4jException("--shape: " + e.getMessage());
         }
-        switch (to) {
-            case "gguf" -> GgufModelWriter.write(m, out, null, force);
-            case "hf" -> HfWriter.write(m, out, null, 0, force);
-            default -> throw new Prune4jException("--to must be gguf or hf, got '" + to + "'");
-        }
+        ModelExport.write(m, out, to, null, 0, force);
         System.out.printf("wrote %s: synthetic %s, %,d parameters, %s, seed %d%n", out, shape, m.config().totalParameters(), dt, seed);
         return 0;
     }

@@ -10,7 +10,6 @@ import org.prune4j.model.RopeScaling;
 import org.prune4j.model.RopeStyle;
 import org.prune4j.util.Prune4jException;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +27,7 @@ public final class HfConfig {
     private HfConfig() {}
 
     public static ModelConfig read(Path file) {
-        JsonNode c;
-        try {
-            c = new ObjectMapper().readTree(file.toFile());
-        } catch (java.io.FileNotFoundException e) {
-            throw Prune4jException.inFile(file, "no such file");
-        } catch (IOException e) {
-            throw Prune4jException.inFile(file, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
+        JsonNode c = org.prune4j.util.JsonFiles.read(file);
         String archName = c.path("architectures").path(0).asText("");
         String arch = switch (archName) {
             case "LlamaForCausalLM" -> "llama";

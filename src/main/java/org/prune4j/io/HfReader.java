@@ -1,7 +1,6 @@
 package org.prune4j.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.prune4j.model.LayerShape;
 import org.prune4j.model.LayerWeights;
 import org.prune4j.model.Model;
@@ -12,7 +11,6 @@ import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.tokenizer.TokenizerJson;
 import org.prune4j.util.Prune4jException;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,12 +35,7 @@ public final class HfReader {
         try {
             Path index = dir.resolve("model.safetensors.index.json");
             if (Files.exists(index)) {
-                JsonNode map;
-                try {
-                    map = new ObjectMapper().readTree(index.toFile()).path("weight_map");
-                } catch (IOException e) {
-                    throw Prune4jException.inFile(index, "not valid JSON");
-                }
+                JsonNode map = org.prune4j.util.JsonFiles.read(index).path("weight_map");
                 if (!map.isObject()) throw Prune4jException.inFile(index, "has no weight_map");
                 Map<String, Safetensors> shards = new LinkedHashMap<>();
                 var it = map.fields();

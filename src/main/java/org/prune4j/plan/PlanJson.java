@@ -1,10 +1,8 @@
 package org.prune4j.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.prune4j.util.Prune4jException;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,14 +15,7 @@ public final class PlanJson {
     private PlanJson() {}
 
     public static PruningPlan read(Path file) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (java.io.FileNotFoundException e) {
-            throw Prune4jException.inFile(file, "no such file");
-        } catch (IOException e) {
-            throw Prune4jException.inFile(file, "not valid JSON");
-        }
+        JsonNode root = org.prune4j.util.JsonFiles.read(file);
         JsonNode plan = root.has("plan") ? root.get("plan") : root;
         if (!plan.path("layers").isArray()) throw Prune4jException.inFile(file, "has no plan.layers array");
         List<LayerPlan> layers = new ArrayList<>();

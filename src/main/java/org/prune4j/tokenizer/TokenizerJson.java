@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.prune4j.util.Prune4jException;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,12 +20,7 @@ public final class TokenizerJson {
     private TokenizerJson() {}
 
     public static Tokenizer read(Path file) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw Prune4jException.inFile(file, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
+        JsonNode root = org.prune4j.util.JsonFiles.read(file);
         JsonNode model = root.path("model");
         if (!"BPE".equals(model.path("type").asText())) {
             throw Prune4jException.inFile(file, "tokenizer model type '" + model.path("type").asText() + "' is not supported (BPE only)");
@@ -109,12 +103,7 @@ public final class TokenizerJson {
     }
 
     private static JsonNode readConfig(Path p) {
-        if (!Files.exists(p)) return new ObjectMapper().createObjectNode();
-        try {
-            return new ObjectMapper().readTree(p.toFile());
-        } catch (IOException e) {
-            throw Prune4jException.inFile(p, "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
+        return Files.exists(p) ? org.prune4j.util.JsonFiles.read(p) : new ObjectMapper().createObjectNode();
     }
 
     private static String tokenText(JsonNode n) {
