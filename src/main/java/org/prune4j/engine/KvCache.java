@@ -5,11 +5,14 @@ import org.prune4j.model.ModelConfig;
 /**
  * Keys and values of one sequence, sized per layer (pruned layers keep fewer KV heads, so they get smaller
  * caches; a layer without attention gets none). Capacity is what the caller asks for, not the model's context.
+ * Keys are stored [position × kvDim]; values transposed, [kvHead][headDim][capacity], so that both attention
+ * products (Q·Kᵀ and P·V) read contiguous rows.
  */
 public final class KvCache {
     final float[][] keys;
     final float[][] values;
     final int[] kvDim;
+    final int[] headDim;
     private final int capacity;
     private int length;
 
@@ -21,8 +24,10 @@ public final class KvCache {
         this.keys = new float[n][];
         this.values = new float[n][];
         this.kvDim = new int[n];
+        this.headDim = new int[n];
         for (int l = 0; l < n; l++) {
             kvDim[l] = config.layer(l).kvDim();
+            headDim[l] = config.layer(l).headDim();
             keys[l] = new float[capacity * kvDim[l]];
             values[l] = new float[capacity * kvDim[l]];
         }
@@ -30,6 +35,17 @@ public final class KvCache {
     }
 
     public int capacity() { return capacity; }
+
+    /** Stores one position's key and value rows ([kvDim] each) for a layer. */
+    void put(int layer, int position, float[] k, float[] v, int off) {
+        int kd = kvDim[layer];
+        System.arraycopy(k, off, keys[layer], position * kd, kd);
+        float[] vt = values[layer];
+        for (int i = 0; i < kd; i++) {
+            // element (head g, dim j) = index g·hd + j = i lives in row i of the transposed layout
+            vt[i * capacity + position] = v[off + i];
+        }
+    }
     /** Positions already filled. */
     public int length() { return length; }
 

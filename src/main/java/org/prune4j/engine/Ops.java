@@ -60,19 +60,19 @@ final class Ops {
         for (; i < n; i++) a[i] *= b[i];
     }
 
-    /** x[i] = exp(x[i] - max) over n values; returns their sum. */
-    static float expShiftSum(float[] x, int n, float max) {
+    /** x[o+i] = exp(x[o+i] - max) over n values; returns their sum. */
+    static float expShiftSum(float[] x, int o, int n, float max) {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, x, i).sub(max).lanewise(jdk.incubator.vector.VectorOperators.EXP);
-            e.intoArray(x, i);
+            FloatVector e = FloatVector.fromArray(S, x, o + i).sub(max).lanewise(jdk.incubator.vector.VectorOperators.EXP);
+            e.intoArray(x, o + i);
             acc = acc.add(e);
         }
         float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
         for (; i < n; i++) {
-            x[i] = (float) Math.exp(x[i] - max);
-            sum += x[i];
+            x[o + i] = (float) Math.exp(x[o + i] - max);
+            sum += x[o + i];
         }
         return sum;
     }

@@ -98,8 +98,7 @@ public final class Transformer implements AutoCloseable {
         for (int i = 0; i < rows; i++) {
             KvCache c = chunks.get(layout.sequence()[i]).cache();
             int p = layout.position()[i];
-            System.arraycopy(b.k, i * kvDim, c.keys[l], p * kvDim, kvDim);
-            System.arraycopy(b.v, i * kvDim, c.values[l], p * kvDim, kvDim);
+            c.put(l, p, b.k, b.v, i * kvDim);
         }
         Attention.run(l, b.q, rows, s.heads(), s.kvHeads(), s.headDim(), chunks, layout, b.att, par);
         taps.fire(l, TapPoint.ATTN_HEADS, b.att, rows, qDim, layout);

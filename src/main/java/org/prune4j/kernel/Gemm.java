@@ -81,12 +81,37 @@ public final class Gemm {
         });
     }
 
+    /**
+     * Single-threaded y[yOff + t·ldy + r] = Σ_c x[xOff + t·ldx + c] · w[wOff + r·ldw + c] for t &lt; n, r &lt; m:
+     * the same register-blocked kernel on strided views, so attention multiplies queries, cached keys and
+     * transposed values where they lie, without copies.
+     */
+    public static void multiplyStrided(float[] x, int xOff, int ldx, int n, int k, float[] w, int wOff, int ldw, int m,
+                                       float[] y, int yOff, int ldy) {
+        for (int r0 = 0; r0 < m; r0 += 64) {
+            int rb = Math.min(64, m - r0);
+            int t = 0;
+            for (; t + 4 <= n; t += 4) {
+                int r = 0;
+                for (; r + 2 <= rb; r += 2) {
+                    kernel4x2(x, xOff + t * ldx, ldx, w, wOff + (r0 + r) * ldw, ldw, k, y, yOff + t * ldy + r0 + r, ldy);
+                }
+                for (; r < rb; r++) {
+                    for (int tt = t; tt < t + 4; tt++) y[yOff + tt * ldy + r0 + r] = dot(x, xOff + tt * ldx, w, wOff + (r0 + r) * ldw, k);
+                }
+            }
+            for (; t < n; t++) {
+                for (int r = 0; r < rb; r++) y[yOff + t * ldy + r0 + r] = dot(x, xOff + t * ldx, w, wOff + (r0 + r) * ldw, k);
+            }
+        }
+    }
+
     /** All n tokens against rb widened rows (row i of the block is row r0+i of W). */
     static void blockKernel(float[] x, int n, int k, float[] w, int rb, float[] y, int m, int r0) {
         int t = 0;
         for (; t + 4 <= n; t += 4) {
             int r = 0;
-            for (; r + 2 <= rb; r += 2) kernel4x2(x, t, k, w, r, y, m, r0);
+            for (; r + 2 <= rb; r += 2) kernel4x2(x, t * k, k, w, r * k, k, k, y, t * m + r0 + r, m);
             for (; r < rb; r++) {
                 for (int tt = t; tt < t + 4; tt++) y[tt * m + r0 + r] = dot(x, tt * k, w, r * k, k);
             }
@@ -96,9 +121,13 @@ public final class Gemm {
         }
     }
 
-    private static void kernel4x2(float[] x, int t, int k, float[] w, int r, float[] y, int m, int r0) {
-        int x0 = t * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
-        int w0 = r * k, w1 = w0 + k;
+    /**
+     * Four rows of x (at xo, xo+ldx, ...) against two rows of w (at wo, wo+ldw) over k columns; results go to
+     * y[yo + i·ldy + j] for token i, row j. Eight accumulators: every w load serves four tokens, every x load two rows.
+     */
+    private static void kernel4x2(float[] x, int xo, int ldx, float[] w, int wo, int ldw, int k, float[] y, int yo, int ldy) {
+        int x0 = xo, x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
+        int w0 = wo, w1 = wo + ldw;
         FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
         FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
         int upper = S.loopBound(k), c = 0;
@@ -129,11 +158,10 @@ public final class Gemm {
             s20 += x[x2 + c] * v0; s21 += x[x2 + c] * v1;
             s30 += x[x3 + c] * v0; s31 += x[x3 + c] * v1;
         }
-        int col = r0 + r;
-        y[t * m + col] = s00; y[t * m + col + 1] = s01;
-        y[(t + 1) * m + col] = s10; y[(t + 1) * m + col + 1] = s11;
-        y[(t + 2) * m + col] = s20; y[(t + 2) * m + col + 1] = s21;
-        y[(t + 3) * m + col] = s30; y[(t + 3) * m + col + 1] = s31;
+        y[yo] = s00; y[yo + 1] = s01;
+        y[yo + ldy] = s10; y[yo + ldy + 1] = s11;
+        y[yo + 2 * ldy] = s20; y[yo + 2 * ldy + 1] = s21;
+        y[yo + 3 * ldy] = s30; y[yo + 3 * ldy + 1] = s31;
     }
 
     /** Dot product of two f32 array ranges, vectorised with two accumulators. */
