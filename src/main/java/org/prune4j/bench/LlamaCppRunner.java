@@ -35,8 +35,9 @@ public final class LlamaCppRunner {
         return null;
     }
 
-    public static JsonNode bench(Path model, int prompt, int gen, int threads) {
-        return run(List.of("bench", model.toAbsolutePath().toString(), "" + prompt, "" + gen, "" + threads), 600);
+    /** Best of {@code repeats} runs after a warm-up, as prune4j's own benchmark measures. */
+    public static JsonNode bench(Path model, int prompt, int gen, int threads, int repeats) {
+        return run(List.of("bench", model.toAbsolutePath().toString(), "" + prompt, "" + gen, "" + threads, "" + repeats), 600);
     }
 
     public static JsonNode logits(Path model, int[] ids, int threads) {

@@ -74,7 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!llamaCpp.equals("off")) {
             String why = LlamaCppRunner.unavailableReason(opts.model);
             if (why == null) {
-                JsonNode l = LlamaCppRunner.bench(opts.model, promptTokens, genTokens, opts.threads);
+                JsonNode l = LlamaCppRunner.bench(opts.model, promptTokens, genTokens, opts.threads, repeats);
                 Map<String, Object> lm = new ObjectMapper().convertValue(l, Map.class);
                 o.put("llamaCpp", lm);
                 @SuppressWarnings("unchecked") Map<String, Object> p = (Map<String, Object>) o.get("prune4j");
