@@ -86,4 +86,12 @@ public final class TestData {
         return new org.prune4j.model.ModelConfig("llama", 64, 320, 1e-5f, 10000f, null, org.prune4j.model.RopeStyle.INTERLEAVED, false, 128, l);
     }
 
+
+    /** A GQA model with LLaMA-3.1 RoPE scaling strong enough to move logits at short positions. */
+    public static org.prune4j.model.ModelConfig llama3Scaled() {
+        java.util.List<org.prune4j.model.LayerShape> l = java.util.List.of(org.prune4j.model.LayerShape.plain(4, 2, 16, 96),
+                org.prune4j.model.LayerShape.plain(4, 2, 16, 96));
+        return new org.prune4j.model.ModelConfig("llama", 64, 320, 1e-5f, 500_000f,
+                new org.prune4j.model.RopeScaling.Llama3(8f, 1f, 4f, 64), org.prune4j.model.RopeStyle.HALF, true, 512, l);
+    }
 }

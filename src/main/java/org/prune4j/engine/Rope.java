@@ -21,7 +21,7 @@ final class Rope {
         this.invFreq = new float[half];
         for (int i = 0; i < half; i++) {
             double f = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / headDim);
-            invFreq[i] = (float) (c.ropeScaling() == null ? f : c.ropeScaling().scale(f));
+            invFreq[i] = (float) (c.ropeScaling() == null ? f : c.ropeScaling().scale(f, i));
         }
     }
 

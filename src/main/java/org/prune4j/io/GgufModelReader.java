@@ -5,6 +5,7 @@ import org.prune4j.model.LayerWeights;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelConfig;
 import org.prune4j.model.ModelWeights;
+import org.prune4j.model.RopeScaling;
 import org.prune4j.model.RopeStyle;
 import org.prune4j.tensor.Matrix;
 import org.prune4j.tokenizer.Tokenizer;
@@ -46,9 +47,6 @@ public final class GgufModelReader {
         float eps = (float) num(md, arch + ".attention.layer_norm_rms_epsilon", g);
         float theta = md.containsKey(arch + ".rope.freq_base") ? (float) num(md, arch + ".rope.freq_base", g) : 10000f;
         int ctx = (int) num(md, arch + ".context_length", g);
-        if (g.tensors().containsKey("rope_freqs.weight")) {
-            throw Prune4jException.inFile(g.path(), "uses rope_freqs (LLaMA-3.1 frequency factors), not supported yet; load the Hugging Face folder instead");
-        }
         int firstHeads = java.util.Arrays.stream(heads).filter(h -> h > 0).findFirst().orElse(1);
         int headDim = md.containsKey(arch + ".attention.key_length") ? (int) num(md, arch + ".attention.key_length", g) : hidden / firstHeads;
 
@@ -77,7 +75,12 @@ public final class GgufModelReader {
                     mlp ? g.matrix(p + "ffn_down.weight") : null, downBias ? g.vector(p + "ffn_down.bias") : null));
         }
         RopeStyle style = arch.equals("qwen2") ? RopeStyle.HALF : RopeStyle.INTERLEAVED;
-        ModelConfig cfg = new ModelConfig(arch, hidden, vocab, eps, theta, null, style, tied, ctx, shapes);
+        float[] freqs = g.vector("rope_freqs.weight");
+        if (freqs != null && freqs.length != headDim / 2) {
+            throw Prune4jException.inFile(g.path(), "rope_freqs.weight has " + freqs.length + " values, head dim " + headDim + " needs " + headDim / 2);
+        }
+        ModelConfig cfg = new ModelConfig(arch, hidden, vocab, eps, theta, freqs == null ? null : new RopeScaling.Factors(freqs),
+                style, tied, ctx, shapes);
         float[] norm = g.vector("output_norm.weight");
         Matrix out = tied ? emb : g.matrix("output.weight");
         return new Model(cfg, new ModelWeights(emb, lw, norm, out), tok, g, g.path());

@@ -26,9 +26,6 @@ public final class GgufModelWriter {
         if (model.tokenizer() == null) {
             throw Prune4jException.inFile(out, "the model has no tokenizer to embed; pass --tokenizer");
         }
-        if (c.ropeScaling() != null) {
-            throw Prune4jException.inFile(out, "GGUF export of LLaMA-3 rope scaling (rope_freqs) is not supported yet; export --to hf");
-        }
         for (int l = 0; l < c.layerCount(); l++) {
             LayerShape s = c.layer(l);
             if (!s.hasAttention() || !s.hasMlp()) {
@@ -81,6 +78,8 @@ public final class GgufModelWriter {
             w.tensor(p + "ffn_down.weight", cast(lw.wDown(), dtype));
             if (s.downBias()) w.vector(p + "ffn_down.bias", lw.bDown());
         }
+        // LLaMA-3.1 style RoPE scaling travels as llama.cpp's per-pair frequency divisors.
+        if (c.ropeScaling() != null) w.vector("rope_freqs.weight", c.ropeScaling().factors(c.ropeTheta(), hd));
         w.vector("output_norm.weight", model.weights().finalNorm());
         if (!c.tiedEmbeddings()) w.tensor("output.weight", cast(model.weights().output(), dtype));
         AtomicOutput.write(out, overwrite, w::write);

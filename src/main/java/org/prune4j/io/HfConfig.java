@@ -64,10 +64,16 @@ public final class HfConfig {
         }
         RopeScaling scaling = null;
         JsonNode rs = c.path("rope_scaling");
+        if (c.path("prune4j_rope_freq_factors").isArray()) {
+            JsonNode a = c.path("prune4j_rope_freq_factors");
+            float[] f = new float[a.size()];
+            for (int i = 0; i < f.length; i++) f[i] = (float) a.get(i).asDouble();
+            scaling = new RopeScaling.Factors(f);
+        }
         if (rs.isObject()) {
             String type = rs.path("rope_type").asText(rs.path("type").asText(""));
             if (!type.equals("llama3")) throw Prune4jException.inFile(file, "rope_scaling type '" + type + "' is not supported (llama3 is)");
-            scaling = new RopeScaling((float) rs.path("factor").asDouble(), (float) rs.path("low_freq_factor").asDouble(),
+            scaling = new RopeScaling.Llama3((float) rs.path("factor").asDouble(), (float) rs.path("low_freq_factor").asDouble(),
                     (float) rs.path("high_freq_factor").asDouble(), rs.path("original_max_position_embeddings").asInt());
         }
         try {
@@ -109,11 +115,14 @@ public final class HfConfig {
         if (!qwen) o.put("attention_bias", l0.qkvBias() && l0.oBias());
         if (bos >= 0) o.put("bos_token_id", bos);
         if (eos >= 0) o.put("eos_token_id", eos);
-        if (c.ropeScaling() != null) {
+        if (c.ropeScaling() instanceof RopeScaling.Llama3 s) {
             ObjectNode rs = o.putObject("rope_scaling");
-            rs.put("rope_type", "llama3").put("factor", c.ropeScaling().factor())
-                    .put("low_freq_factor", c.ropeScaling().lowFreqFactor()).put("high_freq_factor", c.ropeScaling().highFreqFactor())
-                    .put("original_max_position_embeddings", c.ropeScaling().originalContext());
+            rs.put("rope_type", "llama3").put("factor", s.factor()).put("low_freq_factor", s.lowFreqFactor())
+                    .put("high_freq_factor", s.highFreqFactor()).put("original_max_position_embeddings", s.originalContext());
+        } else if (c.ropeScaling() != null) {
+            // GGUF's per-pair divisors have no rope_scaling form in stock configs: keep them as an extension.
+            var arr = o.putArray("prune4j_rope_freq_factors");
+            for (float f : c.ropeScaling().factors(c.ropeTheta(), l0.headDim())) arr.add(f);
         }
         boolean stockBias = qwen ? l0.qkvBias() && !l0.oBias() && !l0.downBias() : l0.qkvBias() == l0.oBias() && !l0.downBias();
         if (!c.isUniform() || !stockBias) {

@@ -65,6 +65,32 @@ class FormatRoundTripTest {
     }
 
     @Test
+    void llama3RopeScalingTravelsThroughHfAndGguf() throws Exception {
+        Path dir = TestData.tempDir();
+        int[] toks = new int[60];
+        for (int i = 0; i < toks.length; i++) toks[i] = 260 + (i * 7) % 50;
+        try (Model src = SyntheticModel.create(TestData.llama3Scaled(), 12, DType.F32);
+             Model plain = new Model(new ModelConfig("llama", 64, 320, 1e-5f, 500_000f, null, RopeStyle.HALF, true, 512,
+                     src.config().layers()), src.weights(), src.tokenizer(), null, "unscaled")) {
+            float[] want = TestData.logits(src, toks);
+            assertThat(TestData.relError(want, TestData.logits(plain, toks))).as("scaling must matter").isGreaterThan(1e-3);
+            HfWriter.write(src, dir.resolve("hf"), null, 0, false);
+            assertThat(Files.readString(dir.resolve("hf/config.json"))).contains("\"rope_type\" : \"llama3\"");
+            GgufModelWriter.write(src, dir.resolve("s.gguf"), null, false);
+            try (Model h = ModelLoader.load(dir.resolve("hf"), null); Model g = ModelLoader.load(dir.resolve("s.gguf"), null)) {
+                assertThat(h.config().ropeScaling()).isEqualTo(src.config().ropeScaling());
+                assertThat(g.config().ropeScaling()).isInstanceOf(org.prune4j.model.RopeScaling.Factors.class);
+                assertThat(TestData.relError(want, TestData.logits(h, toks))).isLessThan(1e-5);
+                assertThat(TestData.relError(want, TestData.logits(g, toks))).isLessThan(1e-5);
+                HfWriter.write(g, dir.resolve("hf2"), null, 0, false);
+                try (Model h2 = ModelLoader.load(dir.resolve("hf2"), null)) {
+                    assertThat(TestData.relError(want, TestData.logits(h2, toks))).isLessThan(1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
     void uniformModelKeepsAStockHfConfig() throws Exception {
         Path dir = TestData.tempDir();
         ModelConfig c = SyntheticModel.uniform("llama", 64, 2, 4, 2, 16, 96, 300, 128, true);

@@ -107,6 +107,18 @@ class LlamaCppOracleTest {
         }
     }
 
+    @Test
+    void llama3RopeScalingMatchesLlamaCppRopeFreqs() {
+        Path gguf = TestData.tempDir().resolve("rope3.gguf");
+        int[] toks = new int[80];
+        for (int i = 0; i < toks.length; i++) toks[i] = 260 + (i * 11) % 55;
+        try (Model src = SyntheticModel.create(TestData.llama3Scaled(), 12, DType.F32)) {
+            GgufModelWriter.write(src, gguf, null, false);
+            requireOracle(gguf);
+            assertThat(maxLogProbDiff(src, gguf, toks)).isLessThan(5e-5);
+        }
+    }
+
     /**
      * Greedy continuations of random-weight models can contain near-ties, so agreement is checked position by
      * position: llama.cpp's choice must be ours wherever our top-2 margin is clear of float noise.
