@@ -69,6 +69,20 @@ class PruneCliTest {
     }
 
     @Test
+    void uniformFlapExportIsALlamaGgufWithBiasesThatLlamaCppRuns() throws Exception {
+        Path out = TestData.tempDir().resolve("uniform-flap.gguf");
+        ok(CliRunner.run("prune", "--model", TestData.STORIES.toString(), "--method", "flap", "--allocation", "uniform",
+                "--ratio", "0.3", "--calib", CALIB, "--calib-samples", "16", "--calib-len", "128", "--out", out.toString(), "--json"));
+        try (Model m = ModelLoader.load(out, null); Transformer tf = new Transformer(m, 2)) {
+            assertThat(m.config().architecture()).isEqualTo("llama");
+            assertThat(m.config().layer(2).oBias()).isTrue();
+            assertThat(m.config().layer(2).downBias()).isTrue();
+            int[] ours = Generator.generate(tf, new int[]{1}, 40, 0f, 0, -1, t -> {});
+            assertThat(LlamaCppRunner.greedy(out, new int[]{1}, 40, 2)).containsExactly(ours);
+        }
+    }
+
+    @Test
     void everyMethodPrunesAndThePlanCommandPrintsThePlan() throws Exception {
         for (String method : new String[]{"random", "magnitude", "wanda-sp", "block-influence"}) {
             JsonNode p = ok(CliRunner.run("plan", "--model", TestData.STORIES.toString(), "--method", method, "--ratio", "0.3",
@@ -83,6 +97,12 @@ class PruneCliTest {
         assertThat(layers.get(0).path("channels").asText()).isEqualTo("172/172");
         assertThat(layers.get(2).path("keptChannels").size() % 8).isZero();
         assertThat(Files.readString(hf.resolve("config.json"))).contains("prune4j_layer_shapes");
+        // a uniform plan without bias compensation keeps a stock LLaMA config
+        Path stock = TestData.tempDir().resolve("stock");
+        ok(CliRunner.run("prune", "--model", TestData.STORIES.toString(), "--method", "magnitude", "--ratio", "0.2",
+                "--format", "hf", "--out", stock.toString(), "--json"));
+        assertThat(Files.readString(stock.resolve("config.json"))).doesNotContain("prune4j_").contains("\"num_attention_heads\" : 6")
+                .contains("\"num_key_value_heads\" : 3");
     }
 
     @Test
