@@ -26,6 +26,12 @@ public final class Benchmark {
 
     private Benchmark() {}
 
+    /** The faster of two measurements, phase by phase. */
+    public static Result best(Result a, Result b) {
+        return new Result(a.promptTokens, a.generatedTokens, a.threads, Math.min(a.prefillSeconds, b.prefillSeconds),
+                Math.min(a.decodeSeconds, b.decodeSeconds), Math.max(a.prefillGflops, b.prefillGflops), a.flopsPerPrefillToken);
+    }
+
     public static Result run(Transformer tf, int promptLen, int genLen, int repeats) {
         ModelConfig c = tf.config();
         int[] prompt = new int[promptLen];

@@ -40,6 +40,14 @@ public final class LlamaCppRunner {
         return run(List.of("bench", model.toAbsolutePath().toString(), "" + prompt, "" + gen, "" + threads, "" + repeats), 600);
     }
 
+    /** The faster of two llama.cpp measurements, phase by phase. */
+    public static JsonNode best(JsonNode a, JsonNode b) {
+        var o = ((com.fasterxml.jackson.databind.node.ObjectNode) a).deepCopy();
+        for (String k : new String[]{"prefillTokPerSec", "decodeTokPerSec"}) o.put(k, Math.max(a.path(k).asDouble(), b.path(k).asDouble()));
+        o.put("peakRssBytes", Math.max(a.path("peakRssBytes").asLong(), b.path("peakRssBytes").asLong()));
+        return o;
+    }
+
     public static JsonNode logits(Path model, int[] ids, int threads) {
         return run(List.of("logits", model.toAbsolutePath().toString(), json(ids), "" + threads), 600);
     }
