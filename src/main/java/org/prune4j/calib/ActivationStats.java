@@ -57,13 +57,17 @@ public final class ActivationStats {
             dSq[l] = new double[c.layer(l).ffnDim()];
         }
         double[] cos = new double[n];
-        float[][] layerIn = new float[n][];
+        // Only the current layer's input is needed for its cosine: one reusable buffer, not one copy per layer.
+        float[][] layerIn = new float[1][];
         List<AutoCloseable> handles = new ArrayList<>();
         handles.add(tf.taps().add(TapPoint.ATTN_HEADS, (l, p, data, rows, width, layout) -> accumulate(data, rows, width, oSum[l], oSq[l])));
         handles.add(tf.taps().add(TapPoint.MLP_HIDDEN, (l, p, data, rows, width, layout) -> accumulate(data, rows, width, dSum[l], dSq[l])));
-        handles.add(tf.taps().add(TapPoint.LAYER_INPUT, (l, p, data, rows, width, layout) -> layerIn[l] = java.util.Arrays.copyOf(data, rows * width)));
+        handles.add(tf.taps().add(TapPoint.LAYER_INPUT, (l, p, data, rows, width, layout) -> {
+            if (layerIn[0] == null || layerIn[0].length < rows * width) layerIn[0] = new float[rows * width];
+            System.arraycopy(data, 0, layerIn[0], 0, rows * width);
+        }));
         handles.add(tf.taps().add(TapPoint.LAYER_OUTPUT, (l, p, data, rows, width, layout) -> {
-            for (int r = 0; r < rows; r++) cos[l] += cosine(layerIn[l], data, r * width, width);
+            for (int r = 0; r < rows; r++) cos[l] += cosine(layerIn[0], data, r * width, width);
         }));
         long tokens = 0, total = sequences.stream().mapToLong(s -> s.length).sum();
         try {

@@ -58,11 +58,14 @@ public final class PruneCommand implements Callable<Integer> {
         PruneRequest r = prune.request(eval, protocol, seqLen, allowOverlap, opts.threads);
         try (Model model = opts.load()) {
             Pruner.Result res = Pruner.run(model, r, (label, on) -> new Progress(label, on && !noProgress), true);
+            long t0 = System.nanoTime();
             ModelExport.write(res.pruned(), out, format, null, 0, force);
+            double exportSeconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("model", opts.model.toString());
             extra.put("out", out.toString());
             extra.put("format", format);
+            extra.put("exportSeconds", exportSeconds);
             Map<String, Object> rep = PruneReport.report(r, res, model.config(), extra);
             if (json) Json.print(rep);
             else {
