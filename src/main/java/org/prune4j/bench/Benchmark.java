@@ -70,6 +70,49 @@ public final class Benchmark {
         return f;
     }
 
+    /** Bytes a decode step must read: every layer matrix once, plus the output projection. */
+    public static long decodeBytesPerToken(org.prune4j.model.Model m) {
+        long b = m.weights().output().data().byteSize();
+        for (var l : m.weights().layers()) {
+            for (Matrix x : new Matrix[]{l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()}) {
+                if (x != null) b += x.data().byteSize();
+            }
+        }
+        return b;
+    }
+
+    /**
+     * GB/s at which the threads can stream the model's decode weights (a vector sum over every matrix, best of
+     * three passes): divided into {@link #decodeBytesPerToken} it is the decode speed no engine can exceed.
+     */
+    public static double weightStreamGbps(org.prune4j.model.Model m, Parallel par) {
+        java.util.List<Matrix> ms = new java.util.ArrayList<>();
+        ms.add(m.weights().output());
+        for (var l : m.weights().layers()) {
+            for (Matrix x : new Matrix[]{l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()}) if (x != null) ms.add(x);
+        }
+        long bytes = decodeBytesPerToken(m);
+        double best = Double.MAX_VALUE;
+        float[] sink = new float[1];
+        for (int rep = 0; rep < 3; rep++) {
+            long t0 = System.nanoTime();
+            for (Matrix x : ms) {
+                java.lang.foreign.MemorySegment seg = x.data();
+                long n = seg.byteSize() / 32;
+                par.forRange((int) Math.min(Integer.MAX_VALUE, n), 1024, n * 8, (from, to) -> {
+                    jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(jdk.incubator.vector.FloatVector.SPECIES_256);
+                    for (long i = from; i < to; i++) {
+                        acc = acc.add(jdk.incubator.vector.FloatVector.fromMemorySegment(jdk.incubator.vector.FloatVector.SPECIES_256, seg, i * 32,
+                                java.nio.ByteOrder.LITTLE_ENDIAN));
+                    }
+                    sink[0] += acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                });
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return bytes / best / 1e9;
+    }
+
     /** GFLOP/s of the prefill GEMM kernel alone on an [n × k] · [m × k]ᵀ F32 product (best of a few runs). */
     public static double gemmGflops(int n, int m, int k, Parallel par) {
         Random r = new Random(7);
