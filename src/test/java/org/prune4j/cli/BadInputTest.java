@@ -100,31 +100,30 @@ class BadInputTest {
         assertOneLineError(bad, "model.safetensors", "header length");
     }
 
+    /** A copy of the good HF folder whose config.json is rewritten by {@code edit}. */
+    private static Path hfWithConfig(String name, java.util.function.UnaryOperator<String> edit) throws Exception {
+        Path copy = dir.resolve(name);
+        copyTree(hf, copy);
+        Path cfg = copy.resolve("config.json");
+        Files.writeString(cfg, edit.apply(Files.readString(cfg)));
+        return copy;
+    }
+
     @Test
     void configDisagreeingWithTensorsAndMissingTensors() throws Exception {
-        Path wrong = dir.resolve("wrong-config");
-        copyTree(hf, wrong);
-        Path cfg = wrong.resolve("config.json");
-        Files.writeString(cfg, Files.readString(cfg).replace("\"hidden_size\" : 64", "\"hidden_size\" : 96"));
-        assertOneLineError(wrong, "wrong-config", "shape", "config");
-
-        Path missing = dir.resolve("missing-tensor");
-        copyTree(hf, missing);
-        Path c2 = missing.resolve("config.json");
-        Files.writeString(c2, Files.readString(c2).replace("\"tie_word_embeddings\" : false", "\"tie_word_embeddings\" : true")
-                .replace("\"num_hidden_layers\" : 4", "\"num_hidden_layers\" : 5").replaceFirst("\\[ \\{", "[ {\"num_attention_heads\":2,\"num_key_value_heads\":1,\"intermediate_size\":32}, {"));
+        assertOneLineError(hfWithConfig("wrong-config", c -> c.replace("\"hidden_size\" : 64", "\"hidden_size\" : 96")),
+                "wrong-config", "shape", "config");
+        Path missing = hfWithConfig("missing-tensor", c -> c.replace("\"tie_word_embeddings\" : false", "\"tie_word_embeddings\" : true")
+                .replace("\"num_hidden_layers\" : 4", "\"num_hidden_layers\" : 5")
+                .replaceFirst("\\[ \\{", "[ {\"num_attention_heads\":2,\"num_key_value_heads\":1,\"intermediate_size\":32}, {"));
         assertOneLineError(missing, "missing-tensor", "missing tensor model.layers.");
     }
 
     @Test
     void unknownHfArchitectureAndInvalidJson() throws Exception {
-        Path arch = dir.resolve("arch-hf");
-        copyTree(hf, arch);
-        Path cfg = arch.resolve("config.json");
-        Files.writeString(cfg, Files.readString(cfg).replace("LlamaForCausalLM", "GPTNeoXForCausalLM"));
-        assertOneLineError(arch, "config.json", "GPTNeoXForCausalLM");
-        Files.writeString(cfg, "{ not json");
-        assertOneLineError(arch, "config.json", "not valid JSON");
+        assertOneLineError(hfWithConfig("arch-hf", c -> c.replace("LlamaForCausalLM", "GPTNeoXForCausalLM")),
+                "config.json", "GPTNeoXForCausalLM");
+        assertOneLineError(hfWithConfig("json-hf", c -> "{ not json"), "config.json", "not valid JSON");
     }
 
     @Test
