@@ -52,16 +52,4 @@ public final class KvCache {
     void advance(int n) {
         length += n;
     }
-
-    /** Forgets everything after position {@code n} (e.g. to re-score from a shared prefix). */
-    public void truncate(int n) {
-        if (n < 0 || n > length) throw new IllegalArgumentException("cannot truncate cache of " + length + " to " + n);
-        length = n;
-    }
-
-    public long bytes() {
-        long b = 0;
-        for (float[] k : keys) b += 8L * k.length;
-        return b;
-    }
 }

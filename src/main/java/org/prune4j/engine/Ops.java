@@ -76,13 +76,4 @@ final class Ops {
         }
         return sum;
     }
-
-    /** out[0..n) += w · v[vo..vo+n). */
-    static void axpy(float w, float[] v, int vo, float[] out, int oo, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, v, vo + i).fma(FloatVector.broadcast(S, w), FloatVector.fromArray(S, out, oo + i)).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) out[oo + i] += w * v[vo + i];
-    }
 }

@@ -40,10 +40,6 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    public static Parallel sequential() {
-        return new Parallel(1);
-    }
-
     public int threads() {
         return threads;
     }

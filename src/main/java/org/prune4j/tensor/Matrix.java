@@ -98,11 +98,6 @@ public final class Matrix {
         return out;
     }
 
-    /** A view of rows [r0, r0+n) without copying. */
-    public Matrix sliceRows(int r0, int n) {
-        return new Matrix(data.asSlice(r0 * rowBytes, n * rowBytes), dtype, n, cols);
-    }
-
     @Override
     public String toString() {
         return "Matrix[" + rows + "x" + cols + " " + dtype + "]";
