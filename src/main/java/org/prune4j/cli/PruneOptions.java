@@ -27,7 +27,7 @@ public final class PruneOptions {
     @Option(names = "--bias-compensation", negatable = true, description = "Fold removed inputs' means into o/down biases (default: on for flap)")
     Boolean biasCompensation;
 
-    @Option(names = "--calib", description = "Calibration text: plain (optionally <|endoftext|>-separated) or jsonl with a text field")
+    @Option(names = "--calib", description = "Calibration text: plain (optionally <|endoftext|>-separated), jsonl with a text field, or HF parquet with a text column")
     Path calib;
 
     @Option(names = "--calib-samples", defaultValue = "64", description = "Calibration sequences (default: ${DEFAULT-VALUE})")
