@@ -34,7 +34,7 @@ public final class TestData {
     /** An installed oracle file under tools/oracles/node_modules: required (.ci/run installs it). */
     public static Path oracle(String rel) {
         Path p = ROOT.resolve("tools/oracles/node_modules").resolve(rel);
-        assertThat(p).as("oracle not installed: run (cd tools/oracles && npm install --no-save --ignore-scripts)").exists();
+        assertThat(p).as("oracle not installed: run (cd tools/oracles && npm install --no-save --omit=optional --ignore-scripts)").exists();
         return p;
     }
 

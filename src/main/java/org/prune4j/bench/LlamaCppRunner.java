@@ -30,7 +30,7 @@ public final class LlamaCppRunner {
     public static String unavailableReason(Path model) {
         if (Files.isDirectory(model) || !model.getFileName().toString().endsWith(".gguf")) return "llama.cpp reads GGUF only: convert the model first";
         if (!Files.isDirectory(oracleDir().resolve("node_modules/node-llama-cpp"))) {
-            return "node-llama-cpp is not installed: run (cd tools/oracles && npm install --no-save --ignore-scripts)";
+            return "node-llama-cpp is not installed: run (cd tools/oracles && npm install --no-save --omit=optional --ignore-scripts)";
         }
         return null;
     }
