@@ -15,7 +15,7 @@ import java.util.Random;
 
 /**
  * Speed of prune4j's engine on one model: prefill of a prompt (logits of its last token only, as llama.cpp
- * computes them) and greedy decoding with the KV cache. Each measurement follows a warm-up run.
+ * computes them) and greedy decoding with the KV cache, measured after a warm-up run.
  */
 public final class Benchmark {
     public record Result(int promptTokens, int generatedTokens, int threads, double prefillSeconds, double decodeSeconds,
@@ -32,12 +32,13 @@ public final class Benchmark {
                 Math.min(a.decodeSeconds, b.decodeSeconds), Math.max(a.prefillGflops, b.prefillGflops), a.flopsPerPrefillToken);
     }
 
-    public static Result run(Transformer tf, int promptLen, int genLen, int repeats) {
+    /** Best of {@code repeats} measured runs after {@code warmups} unmeasured ones (JIT, page-in of the weights). */
+    public static Result run(Transformer tf, int promptLen, int genLen, int warmups, int repeats) {
         ModelConfig c = tf.config();
         int[] prompt = new int[promptLen];
         for (int i = 0; i < promptLen; i++) prompt[i] = 1 + (i * 7919) % Math.min(200, c.vocab() - 1);
         double bestPrefill = Double.MAX_VALUE, bestDecode = Double.MAX_VALUE;
-        for (int rep = 0; rep <= repeats; rep++) {
+        for (int rep = 0; rep < warmups + repeats; rep++) {
             KvCache cache = new KvCache(c, promptLen + genLen + 1);
             long t0 = System.nanoTime();
             Transformer.Hidden h = tf.forward(List.of(new Chunk(cache, prompt)));
@@ -48,7 +49,7 @@ public final class Benchmark {
                 tok = LogSoftmax.argmax(tf.logits(s, 0, 1), 0, c.vocab());
             }
             long t2 = System.nanoTime();
-            if (rep == 0) continue; // warm-up: JIT, page-in of the mapped weights
+            if (rep < warmups) continue;
             bestPrefill = Math.min(bestPrefill, (t1 - t0) / 1e9);
             bestDecode = Math.min(bestDecode, (t2 - t1) / 1e9);
         }

@@ -24,29 +24,13 @@ public final class Gemm {
     static final int L = S.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Rows widened at once: keeps the f32 block within L2 for the MLP's widest k. */
-    private static final int ROW_BLOCK = Integer.getInteger("prune4j.gemm.rowBlock", 16);
+    private static final int ROW_BLOCK = 16;
 
     private Gemm() {}
 
     /** y[t*m + r] = Σ_c x[t*k + c] · W[r, c]. */
     public static void multiply(float[] x, int n, Matrix w, float[] y, Parallel par) {
-        int m = w.rows(), k = w.cols();
-        if (x.length < (long) n * k || y.length < (long) n * m) {
-            throw new IllegalArgumentException("gemm buffers too small for " + n + "x" + k + " · " + w);
-        }
-        long work = (long) n * m * k;
-        if (n < 4 && (w.dtype() == DType.F32 || w.dtype() == DType.BF16)) {
-            par.forRange(m, 64, work, (r0, r1) -> streamRows(x, n, w, y, r0, r1));
-        } else {
-            par.forRange((m + ROW_BLOCK - 1) / ROW_BLOCK, 1, work, (b0, b1) -> {
-                float[] block = new float[ROW_BLOCK * k];
-                for (int b = b0; b < b1; b++) {
-                    int r0 = b * ROW_BLOCK, rb = Math.min(ROW_BLOCK, m - r0);
-                    w.readRows(r0, rb, block, 0);
-                    blockKernel(x, n, k, block, rb, y, m, r0);
-                }
-            });
-        }
+        multiply(x, n, new Matrix[]{w}, new float[][]{y}, par);
     }
 
     /**
@@ -59,12 +43,15 @@ public final class Gemm {
         long work = 0;
         for (int i = 0; i < ws.length; i++) {
             if (ws[i].cols() != k) throw new IllegalArgumentException("fused gemm needs equal input widths");
+            if (x.length < (long) n * k || ys[i].length < (long) n * ws[i].rows()) {
+                throw new IllegalArgumentException("gemm buffers too small for " + n + "x" + k + " · " + ws[i]);
+            }
             starts[i + 1] = starts[i] + (ws[i].rows() + ROW_BLOCK - 1) / ROW_BLOCK;
             work += (long) n * ws[i].rows() * k;
         }
         boolean stream = n < 4;
         par.forRange(starts[ws.length], 1, work, (b0, b1) -> {
-            float[] block = stream ? null : new float[ROW_BLOCK * k];
+            float[] block = null;
             for (int b = b0; b < b1; b++) {
                 int which = 0;
                 while (b >= starts[which + 1]) which++;
@@ -73,9 +60,9 @@ public final class Gemm {
                 if (stream && (w.dtype() == DType.F32 || w.dtype() == DType.BF16)) {
                     streamRows(x, n, w, ys[which], r0, r0 + rb);
                 } else {
-                    float[] blk = block != null ? block : new float[ROW_BLOCK * k];
-                    w.readRows(r0, rb, blk, 0);
-                    blockKernel(x, n, k, blk, rb, ys[which], w.rows(), r0);
+                    if (block == null) block = new float[ROW_BLOCK * k];
+                    w.readRows(r0, rb, block, 0);
+                    multiplyStrided(x, 0, k, n, k, block, 0, k, rb, ys[which], r0, w.rows());
                 }
             }
         });
@@ -103,21 +90,6 @@ public final class Gemm {
             for (; t < n; t++) {
                 for (int r = 0; r < rb; r++) y[yOff + t * ldy + r0 + r] = dot(x, xOff + t * ldx, w, wOff + (r0 + r) * ldw, k);
             }
-        }
-    }
-
-    /** All n tokens against rb widened rows (row i of the block is row r0+i of W). */
-    static void blockKernel(float[] x, int n, int k, float[] w, int rb, float[] y, int m, int r0) {
-        int t = 0;
-        for (; t + 4 <= n; t += 4) {
-            int r = 0;
-            for (; r + 2 <= rb; r += 2) kernel4x2(x, t * k, k, w, r * k, k, k, y, t * m + r0 + r, m);
-            for (; r < rb; r++) {
-                for (int tt = t; tt < t + 4; tt++) y[tt * m + r0 + r] = dot(x, tt * k, w, r * k, k);
-            }
-        }
-        for (; t < n; t++) {
-            for (int r = 0; r < rb; r++) y[t * m + r0 + r] = dot(x, t * k, w, r * k, k);
         }
     }
 
