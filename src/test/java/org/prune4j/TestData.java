@@ -23,11 +23,10 @@ public final class TestData {
     public static final Path HEAD46 = ROOT.resolve("data/tinystories/TinyStories-valid.head46.txt");
     public static final Path HELDOUT = ROOT.resolve("data/tinystories/TinyStories-valid.stories47-705.txt");
 
-    /** The staged shared data (WikiText-2 etc.): required, never silently skipped. */
-    public static Path shared(String rel) {
-        Path base = Path.of(System.getProperty("prune4j.shared", ROOT.resolve("../shared").toString()));
-        Path p = base.resolve("data").resolve(rel);
-        assertThat(p).as("shared data file (is ../shared beside the checkout?)").exists();
+    /** Bundled data under data/ (WikiText-2 test text, the LLaMA-2 tokenizer): required, never silently skipped. */
+    public static Path bundled(String rel) {
+        Path p = ROOT.resolve("data").resolve(rel);
+        assertThat(p).as("bundled data file").exists();
         return p;
     }
 

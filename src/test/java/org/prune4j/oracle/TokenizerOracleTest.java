@@ -27,7 +27,7 @@ class TokenizerOracleTest {
     /** WikiText-2 test paragraphs and TinyStories documents: the texts the toolkit evaluates on. */
     private static List<String> texts() throws Exception {
         List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(TestData.shared("wikitext2/wiki.test.raw"))) {
+        for (String line : Files.readAllLines(TestData.bundled("wikitext2/wiki.test.raw"))) {
             if (!line.isBlank()) out.add(line);
             if (out.size() >= 600) break;
         }
@@ -93,7 +93,7 @@ class TokenizerOracleTest {
     void llama2cTokenizersWrittenAsTokenizerJsonEncodeLikeLlama2c() throws Exception {
         checkBinAgainstHf(TokenizerBin.read(TestData.TOK512, 512));
         // the real 32k LLaMA-2 vocabulary in llama2.c form
-        checkBinAgainstHf(TokenizerBin.read(TestData.shared("llama2-tokenizer/tokenizer.bin"), 32000));
+        checkBinAgainstHf(TokenizerBin.read(TestData.bundled("llama2-tokenizer/tokenizer.bin"), 32000));
     }
 
     private static void checkBinAgainstHf(SentencePieceTokenizer tok) throws Exception {
