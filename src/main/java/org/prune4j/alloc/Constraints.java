@@ -11,7 +11,7 @@ public record Constraints(Set<Integer> protectedLayers, int minHeads, int minCha
     public Constraints {
         protectedLayers = Set.copyOf(protectedLayers);
         if (minHeads < 1 || minChannels < 1 || channelMultiple < 1) {
-            throw new org.prune4j.util.Prune4jException("--min-heads, --min-channels and --channel-multiple must be at least 1");
+            throw new org.prune4j.util.Prune4jException("minimum heads, minimum channels and the channel multiple must each be at least 1");
         }
     }
 

@@ -12,10 +12,10 @@ import java.util.stream.IntStream;
  * number of query heads, so a head budget K becomes m groups × k heads (the largest product not above K, more heads
  * per group preferred), the m groups with the highest summed scores, and in each its k best heads.
  */
-final class LayerRealizer {
+public final class LayerRealizer {
     private LayerRealizer() {}
 
-    static LayerPlan realize(LayerShape s, double[] headScores, double[] channelScores, int keepHeads, int keepChannels, Constraints k) {
+    public static LayerPlan realize(LayerShape s, double[] headScores, double[] channelScores, int keepHeads, int keepChannels, Constraints k) {
         int[] heads = new int[0], groups = new int[0], channels = new int[0];
         if (s.hasAttention()) {
             int budget = Math.max(Math.min(keepHeads, s.heads()), Math.min(k.minHeads(), s.heads()));

@@ -73,13 +73,9 @@ public final class Benchmark {
 
     /** Bytes a decode step must read: every layer matrix once, plus the output projection. */
     public static long decodeBytesPerToken(org.prune4j.model.Model m) {
-        long b = m.weights().output().data().byteSize();
-        for (var l : m.weights().layers()) {
-            for (Matrix x : new Matrix[]{l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()}) {
-                if (x != null) b += x.data().byteSize();
-            }
-        }
-        return b;
+        long[] b = {m.weights().output().base().data().byteSize()};
+        for (var l : m.weights().layers()) l.forEachLinear((role, x) -> b[0] += x.base().data().byteSize());
+        return b[0];
     }
 
     /**
@@ -88,10 +84,8 @@ public final class Benchmark {
      */
     public static double weightStreamGbps(org.prune4j.model.Model m, Parallel par) {
         java.util.List<Matrix> ms = new java.util.ArrayList<>();
-        ms.add(m.weights().output());
-        for (var l : m.weights().layers()) {
-            for (Matrix x : new Matrix[]{l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()}) if (x != null) ms.add(x);
-        }
+        ms.add(m.weights().output().base());
+        for (var l : m.weights().layers()) l.forEachLinear((role, x) -> ms.add(x.base()));
         long bytes = decodeBytesPerToken(m);
         double best = Double.MAX_VALUE;
         float[] sink = new float[1];

@@ -29,21 +29,10 @@ public final class MachineInfo {
 
     /** Peak resident set size of this process (VmHWM), bytes; -1 when unknown. */
     public static long peakRss() {
-        return status("VmHWM:");
+        return org.prune4j.util.ProcessMemory.peakRss();
     }
 
     public static long currentRss() {
-        return status("VmRSS:");
-    }
-
-    private static long status(String key) {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith(key)) return Long.parseLong(l.substring(key.length()).trim().split("\\s+")[0]) * 1024;
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        return org.prune4j.util.ProcessMemory.currentRss();
     }
 }

@@ -2,7 +2,7 @@ package org.prune4j.calib;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.prune4j.eval.Corpus;
+import org.prune4j.util.TextFiles;
 import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.util.Prune4jException;
 
@@ -24,7 +24,7 @@ public record CalibrationSet(List<int[]> sequences, Path source, int samples, in
                              List<String> documents) {
 
     public static CalibrationSet sample(Path file, Tokenizer tok, int samples, int length, long seed) {
-        if (samples < 1 || length < 2) throw new Prune4jException("--calib-samples must be >= 1 and --calib-len >= 2");
+        if (samples < 1 || length < 2) throw new Prune4jException("calibration needs at least 1 sample of at least 2 tokens, got " + samples + " × " + length);
         List<String> docs = readDocuments(file);
         List<Integer> stream = new ArrayList<>();
         for (String d : docs) {
@@ -32,8 +32,8 @@ public record CalibrationSet(List<int[]> sequences, Path source, int samples, in
             for (int t : tok.encode(d)) stream.add(t);
         }
         if (stream.size() < length) {
-            throw Prune4jException.inFile(file, "calibration text has " + stream.size() + " tokens, fewer than --calib-len " + length
-                    + "; give more text or a shorter --calib-len");
+            throw Prune4jException.inFile(file, "calibration text has " + stream.size() + " tokens, fewer than the calibration length " + length
+                    + "; give more text or shorter windows");
         }
         Random rnd = new Random(seed);
         List<int[]> seqs = new ArrayList<>();
@@ -49,7 +49,7 @@ public record CalibrationSet(List<int[]> sequences, Path source, int samples, in
     public static List<String> readDocuments(Path file) {
         String name = file.getFileName().toString();
         if (name.endsWith(".parquet")) return ParquetText.read(file, "text");
-        String text = Corpus.readText(file);
+        String text = TextFiles.readText(file);
         if (name.endsWith(".jsonl")) {
             List<String> docs = new ArrayList<>();
             ObjectMapper om = new ObjectMapper();
@@ -67,7 +67,7 @@ public record CalibrationSet(List<int[]> sequences, Path source, int samples, in
             }
             return docs;
         }
-        return Corpus.documents(text);
+        return TextFiles.documents(text);
     }
 
     /**
@@ -80,8 +80,8 @@ public record CalibrationSet(List<int[]> sequences, Path source, int samples, in
         int shared = 0;
         for (String d : readDocuments(evalFile)) if (calib.contains(d.replaceAll("\\s+", " "))) shared++;
         if (shared > 0) {
-            throw new Prune4jException("--calib " + source + " and --eval " + evalFile + " share " + shared
-                    + " documents; calibrate and evaluate on disjoint text (or pass --allow-overlap)");
+            throw new Prune4jException("calibration text " + source + " and evaluation text " + evalFile + " share " + shared
+                    + " documents; calibrate and evaluate on disjoint text (or allow the overlap explicitly)");
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.prune4j.cli;
 
-import org.prune4j.io.ModelExport;
+import org.prune4j.io.ExportFormat;
 import org.prune4j.model.Model;
 import org.prune4j.tensor.DType;
 import picocli.CommandLine.Command;
@@ -41,7 +41,7 @@ public final class ConvertCommand implements Callable<Integer> {
         DType dt = CliParsing.dtype(dtype);
         long t0 = System.nanoTime();
         try (Model model = opts.load()) {
-            ModelExport.write(model, out, to, dt, shardMb * 1024 * 1024, force);
+            ExportFormat.of(to).write(model, out, dt, shardMb * 1024 * 1024, force);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("out", out.toString());
             o.put("format", to);

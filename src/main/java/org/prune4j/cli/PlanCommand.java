@@ -3,12 +3,12 @@ package org.prune4j.cli;
 import org.prune4j.model.Model;
 import org.prune4j.prune.PruneRequest;
 import org.prune4j.prune.Pruner;
+import org.prune4j.report.RunReport;
+import org.prune4j.report.RunReports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -25,14 +25,12 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PruneRequest r = prune.request(null, "documents", 0, false, opts.threads);
+        PruneRequest r = prune.request(null, opts.threads);
         try (Model model = opts.load()) {
-            Pruner.Result res = Pruner.run(model, r, (label, on) -> new Progress(label, false), false);
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("model", opts.model.toString());
-            Map<String, Object> rep = PruneReport.report(r, res, model.config(), extra);
-            if (json) Json.print(rep);
-            else PruneReport.printSummary(rep, res.plan(), model.config());
+            Pruner.Result res = Pruner.run(model, r, label -> new Progress(label, false), false);
+            RunReport rep = RunReport.of(r, res, model.config(), opts.model.toString(), null, null, null);
+            if (json) System.out.println(RunReports.toJson(rep));
+            else rep.summary().forEach(System.out::println);
         }
         return 0;
     }

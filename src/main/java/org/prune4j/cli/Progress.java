@@ -1,12 +1,13 @@
 package org.prune4j.cli;
 
+import org.prune4j.util.ProgressListener;
 import org.prune4j.eval.TokenScorer;
 
 /**
  * A progress bar on stderr: redrawn in place on a terminal, a line every ~10% otherwise (CI logs), silent when
  * disabled.
  */
-final class Progress implements TokenScorer.ProgressListener {
+final class Progress implements ProgressListener {
     private final String label;
     private final boolean enabled;
     private final boolean tty = System.console() != null;

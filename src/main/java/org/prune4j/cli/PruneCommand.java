@@ -1,6 +1,8 @@
 package org.prune4j.cli;
 
-import org.prune4j.io.ModelExport;
+import org.prune4j.io.ExportFormat;
+import org.prune4j.report.RunReport;
+import org.prune4j.report.RunReports;
 import org.prune4j.model.Model;
 import org.prune4j.prune.PruneRequest;
 import org.prune4j.prune.Pruner;
@@ -11,8 +13,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
@@ -53,23 +53,19 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!format.equals("gguf") && !format.equals("hf")) throw new Prune4jException("--format must be gguf or hf, got '" + format + "'");
+        ExportFormat fmt = ExportFormat.of(format);
         if (Files.exists(out) && !force) throw Prune4jException.inFile(out, "already exists; choose another --out or pass --force");
-        PruneRequest r = prune.request(eval, protocol, seqLen, allowOverlap, opts.threads);
+        PruneRequest r = prune.request(PruneOptions.evaluation(eval, protocol, seqLen, allowOverlap), opts.threads);
         try (Model model = opts.load()) {
-            Pruner.Result res = Pruner.run(model, r, (label, on) -> new Progress(label, on && !noProgress), true);
+            Pruner.Result res = Pruner.run(model, r, label -> new Progress(label, !noProgress), true);
             long t0 = System.nanoTime();
-            ModelExport.write(res.pruned(), out, format, null, 0, force);
+            fmt.write(res.pruned(), out, null, 0, force);
             double exportSeconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("model", opts.model.toString());
-            extra.put("out", out.toString());
-            extra.put("format", format);
-            extra.put("exportSeconds", exportSeconds);
-            Map<String, Object> rep = PruneReport.report(r, res, model.config(), extra);
-            if (json) Json.print(rep);
-            else {
-                PruneReport.printSummary(rep, res.plan(), model.config());
+            RunReport rep = RunReport.of(r, res, model.config(), opts.model.toString(), out.toString(), fmt.cliName(), exportSeconds);
+            if (json) {
+                System.out.println(RunReports.toJson(rep));
+            } else {
+                rep.summary().forEach(System.out::println);
                 System.out.println("wrote " + out);
             }
         }

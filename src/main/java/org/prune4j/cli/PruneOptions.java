@@ -1,28 +1,36 @@
 package org.prune4j.cli;
 
-import org.prune4j.alloc.Allocation;
 import org.prune4j.alloc.Constraints;
-import org.prune4j.criteria.Criterion;
+import org.prune4j.alloc.Target;
+import org.prune4j.eval.Corpus;
+import org.prune4j.plan.PlanJson;
 import org.prune4j.prune.PruneRequest;
+import org.prune4j.util.Prune4jException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 
-/** Options shared by {@code prune} and {@code plan}. */
+/** Options shared by {@code prune} and {@code plan}; the CLI's only job is to turn them into a {@link PruneRequest}. */
 public final class PruneOptions {
-    @Option(names = "--method", defaultValue = "magnitude", description = "random, magnitude, wanda-sp, flap, block-influence (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence (default: ${DEFAULT-VALUE})")
     String method;
 
-    @Option(names = "--ratio", description = "Fraction of all parameters to remove, in (0, 1)")
+    @Option(names = "--ratio", description = "Fraction to remove, in (0, 1): of all parameters, or of attention+MLP weights with --ratio-basis flap")
     Double ratio;
+
+    @Option(names = "--ratio-basis", defaultValue = "total", description = "total: at least the ratio of all parameters (prune4j's rule); flap: FLAP's own stopping rule over attention+MLP weights, flap allocation only (default: ${DEFAULT-VALUE})")
+    String ratioBasis;
 
     @Option(names = "--plan", description = "Apply this saved plan (JSON from plan/prune --json) instead of scoring and allocating")
     Path plan;
 
     @Option(names = "--allocation", description = "uniform, global, flap or depth (default: the method's own)")
     String allocation;
+
+    @Option(names = "--calibration", defaultValue = "dense", description = "dense: statistics of the unpruned model; sequential: layer by layer from a model whose earlier layers are already pruned, as FLAP's Wanda-SP baseline (uniform allocation) (default: ${DEFAULT-VALUE})")
+    String calibrationMode;
 
     @Option(names = "--bias-compensation", negatable = true, description = "Fold removed inputs' means into o/down biases (default: on for flap)")
     Boolean biasCompensation;
@@ -51,11 +59,34 @@ public final class PruneOptions {
     @Option(names = "--channel-multiple", defaultValue = "1", description = "Round kept MLP widths down to a multiple of this (default: ${DEFAULT-VALUE})")
     int channelMultiple;
 
-    PruneRequest request(Path eval, String protocol, int evalSeqLen, boolean allowOverlap, int threads) {
-        if (ratio == null && plan == null) throw new org.prune4j.util.Prune4jException("give --ratio (or --plan)");
-        return new PruneRequest(Criterion.parse(method), ratio == null ? 0.5 : ratio, allocation == null ? null : Allocation.parse(allocation),
-                new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation,
-                calib, calibSamples, calibLen, seed, eval, CliParsing.protocol(protocol), evalSeqLen, allowOverlap, threads,
-                plan == null ? null : org.prune4j.plan.PlanJson.read(plan));
+    PruneRequest request(PruneRequest.Evaluation eval, int threads) {
+        if (ratio == null && plan == null) throw new Prune4jException("give --ratio (or --plan)");
+        if (ratio != null && !(ratio > 0 && ratio < 1)) throw new Prune4jException("--ratio must be in (0, 1), got " + ratio);
+        if (calibSamples < 1 || calibLen < 2) throw new Prune4jException("--calib-samples must be >= 1 and --calib-len >= 2");
+        if (threads < 1) throw new Prune4jException("--threads must be at least 1, got " + threads);
+        Target.Basis basis = switch (ratioBasis) {
+            case "total" -> Target.Basis.TOTAL_PARAMETERS;
+            case "flap" -> Target.Basis.FLAP_ATTN_MLP;
+            default -> throw new Prune4jException("--ratio-basis must be total or flap, got '" + ratioBasis + "'");
+        };
+        PruneRequest.CalibrationMode mode = switch (calibrationMode) {
+            case "dense" -> PruneRequest.CalibrationMode.DENSE;
+            case "sequential" -> PruneRequest.CalibrationMode.SEQUENTIAL;
+            default -> throw new Prune4jException("--calibration must be dense or sequential, got '" + calibrationMode + "'");
+        };
+        if (minHeads < 1 || minChannels < 1 || channelMultiple < 1) {
+            throw new Prune4jException("--min-heads, --min-channels and --channel-multiple must be at least 1");
+        }
+        PruneRequest.Method m = new PruneRequest.Method(method, new Target(ratio == null ? 0.5 : ratio, basis), allocation,
+                new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation, mode);
+        PruneRequest.Calibration c = calib == null ? null : new PruneRequest.Calibration(calib, calibSamples, calibLen);
+        return new PruneRequest(m, c, eval, PruneRequest.Runtime.threads(threads), seed, plan == null ? null : PlanJson.read(plan));
+    }
+
+    static PruneRequest.Evaluation evaluation(Path eval, String protocol, int seqLen, boolean allowOverlap) {
+        if (eval == null) return null;
+        if (seqLen < 0) throw new Prune4jException("--seq-len must be 0 (model context) or positive, got " + seqLen);
+        Corpus.Protocol p = CliParsing.protocol(protocol);
+        return new PruneRequest.Evaluation(eval, p, seqLen, allowOverlap);
     }
 }

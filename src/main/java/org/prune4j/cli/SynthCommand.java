@@ -1,6 +1,6 @@
 package org.prune4j.cli;
 
-import org.prune4j.io.ModelExport;
+import org.prune4j.io.ExportFormat;
 import org.prune4j.model.Model;
 import org.prune4j.model.SyntheticModel;
 import org.prune4j.tensor.DType;
@@ -41,7 +41,7 @@ public final class SynthCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Prune4jException("--shape: " + e.getMessage());
         }
-        ModelExport.write(m, out, to, null, 0, force);
+        ExportFormat.of(to).write(m, out, null, 0, force);
         System.out.printf("wrote %s: synthetic %s, %,d parameters, %s, seed %d%n", out, shape, m.config().totalParameters(), dt, seed);
         return 0;
     }

@@ -6,7 +6,7 @@ import org.prune4j.model.LayerShape;
 import org.prune4j.model.LayerWeights;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelConfig;
-import org.prune4j.tensor.Matrix;
+import org.prune4j.tensor.Weight;
 
 import java.util.HashMap;
 import java.util.List;
@@ -17,22 +17,34 @@ import java.util.Map;
  * each projection together (one GEMM per projection, weights reused across tokens); attention then runs per
  * sequence against its own KV cache. Every layer reads its own shape, so pruned models need nothing special.
  */
-public final class Transformer implements AutoCloseable {
+public final class Transformer implements AutoCloseable, Batches.ModelConfigSource {
     private final Model model;
     private final ModelConfig config;
     private final Parallel par;
     private final Taps taps = new Taps();
     private final Map<Integer, Rope> ropes = new HashMap<>();
 
+    private final boolean ownsThreads;
+
     public Transformer(Model model, int threads) {
+        this(model, new Parallel(threads), true);
+    }
+
+    /** A transformer over another model that borrows an existing worker team (not closed with this one). */
+    public Transformer(Model model, Parallel shared) {
+        this(model, shared, false);
+    }
+
+    private Transformer(Model model, Parallel par, boolean ownsThreads) {
         this.model = model;
         this.config = model.config();
-        this.par = new Parallel(threads);
+        this.par = par;
+        this.ownsThreads = ownsThreads;
         for (LayerShape s : config.layers()) ropes.computeIfAbsent(s.headDim(), hd -> new Rope(config, hd));
     }
 
     public Model model() { return model; }
-    public ModelConfig config() { return config; }
+    @Override public ModelConfig config() { return config; }
     public Taps taps() { return taps; }
     public Parallel parallel() { return par; }
 
@@ -40,10 +52,24 @@ public final class Transformer implements AutoCloseable {
     public record Hidden(float[] states, int rows, BatchLayout layout) {}
 
     /**
+     * The residual stream of a batch between layers: rows of hidden state, their layout, and the chunks whose
+     * caches receive keys/values. {@link #embed}, {@link #runLayers} and {@link #finish} split a forward pass so
+     * that calibration can run passes from a given layer on, or one layer at a time (sequential pruning).
+     */
+    public record Batch(float[] x, int rows, BatchLayout layout, List<Chunk> chunks) {}
+
+    /**
      * Runs the chunks' new tokens through the model, appending their keys/values to each chunk's cache.
      * Returns the hidden states after the final norm, ready for {@link #logits}.
      */
     public Hidden forward(List<Chunk> chunks) {
+        Batch b = embed(chunks);
+        runLayers(b, 0, config.layerCount());
+        return finish(b);
+    }
+
+    /** Token embeddings of the chunks' new tokens: the input of layer 0. */
+    public Batch embed(List<Chunk> chunks) {
         int rows = 0;
         for (Chunk c : chunks) rows += c.tokens().length;
         int[] seq = new int[rows], pos = new int[rows], tok = new int[rows];
@@ -61,23 +87,35 @@ public final class Transformer implements AutoCloseable {
         BatchLayout layout = new BatchLayout(seq, pos);
         int d = config.hidden();
         float[] x = new float[rows * d];
-        Matrix emb = model.weights().embedding();
+        Weight emb = model.weights().embedding();
         for (int i = 0; i < rows; i++) emb.readRows(tok[i], 1, x, i * d);
+        return new Batch(x, rows, layout, chunks);
+    }
 
+    /** Runs layers [from, to) over the batch's residual stream in place. */
+    public void runLayers(Batch batch, int from, int to) {
+        int d = config.hidden(), rows = batch.rows();
+        float[] x = batch.x();
+        BatchLayout layout = batch.layout();
         Buffers buf = new Buffers(rows, config);
-        for (int l = 0; l < config.layerCount(); l++) {
+        for (int l = from; l < to; l++) {
             taps.fire(l, TapPoint.LAYER_INPUT, x, rows, d, layout);
             LayerShape s = config.layer(l);
             LayerWeights w = model.weights().layers().get(l);
-            if (s.hasAttention()) attentionBlock(l, s, w, x, rows, chunks, layout, buf);
+            if (s.hasAttention()) attentionBlock(l, s, w, x, rows, batch.chunks(), layout, buf);
             taps.fire(l, TapPoint.RESIDUAL_MID, x, rows, d, layout);
             if (s.hasMlp()) mlpBlock(l, s, w, x, rows, layout, buf);
             taps.fire(l, TapPoint.LAYER_OUTPUT, x, rows, d, layout);
         }
-        for (Chunk c : chunks) c.cache().advance(c.tokens().length);
-        float[] out = new float[rows * d];
-        Ops.rmsNorm(x, model.weights().finalNorm(), config.normEps(), rows, d, out);
-        return new Hidden(out, rows, layout);
+    }
+
+    /** Ends a pass: advances the chunks' caches and applies the final norm. */
+    public Hidden finish(Batch batch) {
+        for (Chunk c : batch.chunks()) c.cache().advance(c.tokens().length);
+        int d = config.hidden();
+        float[] out = new float[batch.rows() * d];
+        Ops.rmsNorm(batch.x(), model.weights().finalNorm(), config.normEps(), batch.rows(), d, out);
+        return new Hidden(out, batch.rows(), batch.layout());
     }
 
     private void attentionBlock(int l, LayerShape s, LayerWeights w, float[] x, int rows, List<Chunk> chunks,
@@ -85,7 +123,7 @@ public final class Transformer implements AutoCloseable {
         int d = config.hidden(), qDim = s.qDim(), kvDim = s.kvDim();
         Ops.rmsNorm(x, w.attnNorm(), config.normEps(), rows, d, b.xn);
         taps.fire(l, TapPoint.ATTN_INPUT, b.xn, rows, d, layout);
-        Gemm.multiply(b.xn, rows, new Matrix[]{w.wq(), w.wk(), w.wv()}, new float[][]{b.q, b.k, b.v}, par);
+        Gemm.multiply(b.xn, rows, new Weight[]{w.wq(), w.wk(), w.wv()}, new float[][]{b.q, b.k, b.v}, par);
         Ops.addBias(b.q, w.bq(), rows);
         Ops.addBias(b.k, w.bk(), rows);
         Ops.addBias(b.v, w.bv(), rows);
@@ -112,7 +150,7 @@ public final class Transformer implements AutoCloseable {
         int d = config.hidden(), m = s.ffnDim();
         Ops.rmsNorm(x, w.ffnNorm(), config.normEps(), rows, d, b.xn);
         taps.fire(l, TapPoint.MLP_INPUT, b.xn, rows, d, layout);
-        Gemm.multiply(b.xn, rows, new Matrix[]{w.wGate(), w.wUp()}, new float[][]{b.gate, b.up}, par);
+        Gemm.multiply(b.xn, rows, new Weight[]{w.wGate(), w.wUp()}, new float[][]{b.gate, b.up}, par);
         taps.fire(l, TapPoint.GATE, b.gate, rows, m, layout);
         int n = rows * m;
         Ops.siluInPlace(b.gate, n);
@@ -153,6 +191,6 @@ public final class Transformer implements AutoCloseable {
 
     @Override
     public void close() {
-        par.close();
+        if (ownsThreads) par.close();
     }
 }

@@ -1,6 +1,7 @@
 package org.prune4j.eval;
 
 import org.prune4j.tokenizer.Tokenizer;
+import org.prune4j.util.TextFiles;
 import org.prune4j.util.Prune4jException;
 
 import java.io.IOException;
@@ -19,41 +20,17 @@ public final class Corpus {
         STREAM
     }
 
-    public static final String SEPARATOR = "<|endoftext|>";
+    public static final String SEPARATOR = TextFiles.SEPARATOR;
 
     private Corpus() {}
 
     public static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw Prune4jException.inFile(file, "no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw Prune4jException.inFile(file, "is not UTF-8 text");
-        } catch (IOException e) {
-            throw Prune4jException.inFile(file, "cannot read: " + e.getMessage());
-        }
+        return TextFiles.readText(file);
     }
 
     /** Documents: split on separator lines, strip, drop empties. */
     public static List<String> documents(String text) {
-        List<String> docs = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        for (String line : text.split("\n", -1)) {
-            if (line.strip().equals(SEPARATOR)) {
-                add(docs, cur);
-                cur.setLength(0);
-            } else {
-                cur.append(line).append('\n');
-            }
-        }
-        add(docs, cur);
-        return docs;
-    }
-
-    private static void add(List<String> docs, StringBuilder cur) {
-        String s = cur.toString().strip();
-        if (!s.isEmpty()) docs.add(s);
+        return TextFiles.documents(text);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.prune4j.eval;
 
+import org.prune4j.util.ProgressListener;
 import org.prune4j.engine.Transformer;
 import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.util.Prune4jException;
@@ -18,11 +19,11 @@ public final class Perplexity {
     private Perplexity() {}
 
     public static Result evaluate(Transformer model, Tokenizer tok, Path data, Corpus.Protocol protocol, int seqLen,
-                                  int batchTokens, TokenScorer.ProgressListener progress) {
+                                  int batchTokens, ProgressListener progress) {
         int ctx = model.config().contextLength();
         int len = seqLen > 0 ? seqLen : ctx;
-        if (len > ctx) throw new Prune4jException("--seq-len " + len + " exceeds the model's context length " + ctx);
-        if (protocol == Corpus.Protocol.STREAM && len < 2) throw new Prune4jException("--seq-len must be at least 2 for the stream protocol");
+        if (len > ctx) throw new Prune4jException("the evaluation window " + len + " exceeds the model's context length " + ctx);
+        if (protocol == Corpus.Protocol.STREAM && len < 2) throw new Prune4jException("the stream protocol needs an evaluation window of at least 2 tokens");
         String text = Corpus.readText(data);
         List<int[]> seqs = Corpus.sequences(text, tok, protocol, len, tok.addBos());
         seqs.removeIf(s -> s.length < 2);

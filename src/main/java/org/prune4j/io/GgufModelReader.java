@@ -7,6 +7,7 @@ import org.prune4j.model.ModelConfig;
 import org.prune4j.model.ModelWeights;
 import org.prune4j.model.RopeScaling;
 import org.prune4j.model.RopeStyle;
+import org.prune4j.model.TensorRole;
 import org.prune4j.tensor.Matrix;
 import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.util.Prune4jException;
@@ -57,22 +58,21 @@ public final class GgufModelReader {
         List<LayerShape> shapes = new ArrayList<>();
         List<LayerWeights> lw = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            String p = "blk." + l + ".";
+            String p = "blk." + l + ".";  // presence probes; names come from TensorRole
             boolean att = heads[l] > 0 && g.tensors().containsKey(p + "attn_q.weight");
             boolean mlp = ffn[l] > 0 && g.tensors().containsKey(p + "ffn_up.weight");
             boolean qkvBias = att && g.tensors().containsKey(p + "attn_q.bias");
             boolean oBias = att && g.tensors().containsKey(p + "attn_output.bias");
             boolean downBias = mlp && g.tensors().containsKey(p + "ffn_down.bias");
             shapes.add(new LayerShape(att ? heads[l] : 0, att ? kvHeads[l] : 0, headDim, mlp ? ffn[l] : 0, qkvBias, oBias, downBias));
-            lw.add(new LayerWeights(
-                    att ? g.vector(p + "attn_norm.weight") : null,
-                    att ? g.matrix(p + "attn_q.weight") : null, att ? g.matrix(p + "attn_k.weight") : null,
-                    att ? g.matrix(p + "attn_v.weight") : null, att ? g.matrix(p + "attn_output.weight") : null,
-                    qkvBias ? g.vector(p + "attn_q.bias") : null, qkvBias ? g.vector(p + "attn_k.bias") : null,
-                    qkvBias ? g.vector(p + "attn_v.bias") : null, oBias ? g.vector(p + "attn_output.bias") : null,
-                    mlp ? g.vector(p + "ffn_norm.weight") : null,
-                    mlp ? g.matrix(p + "ffn_gate.weight") : null, mlp ? g.matrix(p + "ffn_up.weight") : null,
-                    mlp ? g.matrix(p + "ffn_down.weight") : null, downBias ? g.vector(p + "ffn_down.bias") : null));
+            LayerShape shape = shapes.get(l);
+            LayerWeights.Builder b = LayerWeights.builder();
+            for (TensorRole r : TensorRole.LAYER_ROLES) {
+                if (!r.presentIn(shape)) continue;
+                String name = r.ggufName(l);
+                b.put(r, r.matrix ? g.matrix(name) : g.vector(name));
+            }
+            lw.add(b.build());
         }
         RopeStyle style = arch.equals("qwen2") ? RopeStyle.HALF : RopeStyle.INTERLEAVED;
         float[] freqs = g.vector("rope_freqs.weight");

@@ -5,6 +5,7 @@ import org.prune4j.model.LayerWeights;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelConfig;
 import org.prune4j.model.RopeStyle;
+import org.prune4j.model.TensorRole;
 import org.prune4j.tensor.DType;
 import org.prune4j.tensor.Matrix;
 import org.prune4j.util.AtomicOutput;
@@ -55,33 +56,27 @@ public final class GgufModelWriter {
         }
         GgufTokenizers.write(model.tokenizer(), w);
 
-        w.tensor("token_embd.weight", cast(model.weights().embedding(), dtype));
+        w.tensor(TensorRole.TOKEN_EMBEDDING.ggufName(0), cast(model.weights().embedding().materialize(), dtype));
         boolean half = c.ropeStyle() == RopeStyle.HALF;
         for (int l = 0; l < c.layerCount(); l++) {
             LayerShape s = c.layer(l);
             LayerWeights lw = model.weights().layers().get(l);
-            String p = "blk." + l + ".";
-            w.vector(p + "attn_norm.weight", lw.attnNorm());
-            w.tensor(p + "attn_q.weight", cast(half ? RopePermute.toInterleaved(lw.wq(), s.heads(), s.headDim()) : lw.wq(), dtype));
-            w.tensor(p + "attn_k.weight", cast(half ? RopePermute.toInterleaved(lw.wk(), s.kvHeads(), s.headDim()) : lw.wk(), dtype));
-            w.tensor(p + "attn_v.weight", cast(lw.wv(), dtype));
-            w.tensor(p + "attn_output.weight", cast(lw.wo(), dtype));
-            if (s.qkvBias()) {
-                w.vector(p + "attn_q.bias", half ? RopePermute.toInterleaved(lw.bq(), s.heads(), s.headDim()) : lw.bq());
-                w.vector(p + "attn_k.bias", half ? RopePermute.toInterleaved(lw.bk(), s.kvHeads(), s.headDim()) : lw.bk());
-                w.vector(p + "attn_v.bias", lw.bv());
+            for (TensorRole r : TensorRole.LAYER_ROLES) {
+                if (!r.presentIn(s)) continue;
+                int ropeHeads = half ? r.ropeHeads(s) : 0;
+                if (r.matrix) {
+                    Matrix m = lw.weight(r).materialize();
+                    w.tensor(r.ggufName(l), cast(ropeHeads > 0 ? RopePermute.toInterleaved(m, ropeHeads, s.headDim()) : m, dtype));
+                } else {
+                    float[] v = lw.vector(r);
+                    w.vector(r.ggufName(l), ropeHeads > 0 ? RopePermute.toInterleaved(v, ropeHeads, s.headDim()) : v);
+                }
             }
-            if (s.oBias()) w.vector(p + "attn_output.bias", lw.bo());
-            w.vector(p + "ffn_norm.weight", lw.ffnNorm());
-            w.tensor(p + "ffn_gate.weight", cast(lw.wGate(), dtype));
-            w.tensor(p + "ffn_up.weight", cast(lw.wUp(), dtype));
-            w.tensor(p + "ffn_down.weight", cast(lw.wDown(), dtype));
-            if (s.downBias()) w.vector(p + "ffn_down.bias", lw.bDown());
         }
         // LLaMA-3.1 style RoPE scaling travels as llama.cpp's per-pair frequency divisors.
         if (c.ropeScaling() != null) w.vector("rope_freqs.weight", c.ropeScaling().factors(c.ropeTheta(), hd));
-        w.vector("output_norm.weight", model.weights().finalNorm());
-        if (!c.tiedEmbeddings()) w.tensor("output.weight", cast(model.weights().output(), dtype));
+        w.vector(TensorRole.OUTPUT_NORM.ggufName(0), model.weights().finalNorm());
+        if (!c.tiedEmbeddings()) w.tensor(TensorRole.OUTPUT.ggufName(0), cast(model.weights().output().materialize(), dtype));
         AtomicOutput.write(out, overwrite, w::write);
     }
 

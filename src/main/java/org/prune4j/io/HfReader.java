@@ -6,6 +6,7 @@ import org.prune4j.model.LayerWeights;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelConfig;
 import org.prune4j.model.ModelWeights;
+import org.prune4j.model.TensorRole;
 import org.prune4j.tensor.Matrix;
 import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.tokenizer.TokenizerJson;
@@ -59,26 +60,20 @@ public final class HfReader {
             List<LayerWeights> layers = new ArrayList<>();
             for (int l = 0; l < cfg.layerCount(); l++) {
                 LayerShape s = cfg.layer(l);
-                String p = "model.layers." + l + ".";
-                boolean a = s.hasAttention(), m = s.hasMlp();
-                layers.add(new LayerWeights(
-                        a ? t.vec(p + "input_layernorm.weight") : null,
-                        a ? t.mat(p + "self_attn.q_proj.weight") : null, a ? t.mat(p + "self_attn.k_proj.weight") : null,
-                        a ? t.mat(p + "self_attn.v_proj.weight") : null, a ? t.mat(p + "self_attn.o_proj.weight") : null,
-                        s.qkvBias() ? t.vec(p + "self_attn.q_proj.bias") : null, s.qkvBias() ? t.vec(p + "self_attn.k_proj.bias") : null,
-                        s.qkvBias() ? t.vec(p + "self_attn.v_proj.bias") : null, s.oBias() ? t.vec(p + "self_attn.o_proj.bias") : null,
-                        m ? t.vec(p + "post_attention_layernorm.weight") : null,
-                        m ? t.mat(p + "mlp.gate_proj.weight") : null, m ? t.mat(p + "mlp.up_proj.weight") : null,
-                        m ? t.mat(p + "mlp.down_proj.weight") : null, s.downBias() ? t.vec(p + "mlp.down_proj.bias") : null));
+                LayerWeights.Builder b = LayerWeights.builder();
+                for (TensorRole r : TensorRole.LAYER_ROLES) {
+                    if (r.presentIn(s)) b.put(r, r.matrix ? t.mat(r.hfName(l)) : t.vec(r.hfName(l)));
+                }
+                layers.add(b.build());
             }
-            Matrix emb = t.mat("model.embed_tokens.weight");
-            Matrix out = cfg.tiedEmbeddings() || !byTensor.containsKey("lm_head.weight") ? emb : t.mat("lm_head.weight");
+            Matrix emb = t.mat(TensorRole.TOKEN_EMBEDDING.hfName(0));
+            Matrix out = cfg.tiedEmbeddings() || !byTensor.containsKey(TensorRole.OUTPUT.hfName(0)) ? emb : t.mat(TensorRole.OUTPUT.hfName(0));
             if (!cfg.tiedEmbeddings() && out == emb) {
                 throw Prune4jException.inFile(dir, "config says tie_word_embeddings=false but lm_head.weight is missing");
             }
             Path tj = dir.resolve("tokenizer.json");
             Tokenizer tok = Files.exists(tj) ? TokenizerJson.read(tj) : null;
-            return new Model(cfg, new ModelWeights(emb, layers, t.vec("model.norm.weight"), out), tok, closer, dir);
+            return new Model(cfg, new ModelWeights(emb, layers, t.vec(TensorRole.OUTPUT_NORM.hfName(0)), out), tok, closer, dir);
         } catch (RuntimeException e) {
             opened.forEach(Safetensors::close);
             throw e;

@@ -8,6 +8,7 @@ import org.prune4j.model.LayerWeights;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelConfig;
 import org.prune4j.model.RopeStyle;
+import org.prune4j.model.TensorRole;
 import org.prune4j.tensor.DType;
 import org.prune4j.tensor.Matrix;
 import org.prune4j.tokenizer.TokenizerJsonWriter;
@@ -38,35 +39,25 @@ public final class HfWriter {
         ModelConfig c = model.config();
         Map<String, Matrix> tensors = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        put(tensors, shapes, "model.embed_tokens.weight", model.weights().embedding(), dtype);
+        put(tensors, shapes, TensorRole.TOKEN_EMBEDDING.hfName(0), model.weights().embedding().materialize(), dtype);
         boolean inter = c.ropeStyle() == RopeStyle.INTERLEAVED;
         for (int l = 0; l < c.layerCount(); l++) {
             LayerShape s = c.layer(l);
             LayerWeights w = model.weights().layers().get(l);
-            String p = "model.layers." + l + ".";
-            if (s.hasAttention()) {
-                vec(tensors, shapes, p + "input_layernorm.weight", w.attnNorm());
-                put(tensors, shapes, p + "self_attn.q_proj.weight", inter ? RopePermute.toHalf(w.wq(), s.heads(), s.headDim()) : w.wq(), dtype);
-                put(tensors, shapes, p + "self_attn.k_proj.weight", inter ? RopePermute.toHalf(w.wk(), s.kvHeads(), s.headDim()) : w.wk(), dtype);
-                put(tensors, shapes, p + "self_attn.v_proj.weight", w.wv(), dtype);
-                put(tensors, shapes, p + "self_attn.o_proj.weight", w.wo(), dtype);
-                if (s.qkvBias()) {
-                    vec(tensors, shapes, p + "self_attn.q_proj.bias", inter ? RopePermute.toHalf(w.bq(), s.heads(), s.headDim()) : w.bq());
-                    vec(tensors, shapes, p + "self_attn.k_proj.bias", inter ? RopePermute.toHalf(w.bk(), s.kvHeads(), s.headDim()) : w.bk());
-                    vec(tensors, shapes, p + "self_attn.v_proj.bias", w.bv());
+            for (TensorRole r : TensorRole.LAYER_ROLES) {
+                if (!r.presentIn(s)) continue;
+                int ropeHeads = inter ? r.ropeHeads(s) : 0;
+                if (r.matrix) {
+                    Matrix m = w.weight(r).materialize();
+                    put(tensors, shapes, r.hfName(l), ropeHeads > 0 ? RopePermute.toHalf(m, ropeHeads, s.headDim()) : m, dtype);
+                } else {
+                    float[] v = w.vector(r);
+                    vec(tensors, shapes, r.hfName(l), ropeHeads > 0 ? RopePermute.toHalf(v, ropeHeads, s.headDim()) : v);
                 }
-                if (s.oBias()) vec(tensors, shapes, p + "self_attn.o_proj.bias", w.bo());
-            }
-            if (s.hasMlp()) {
-                vec(tensors, shapes, p + "post_attention_layernorm.weight", w.ffnNorm());
-                put(tensors, shapes, p + "mlp.gate_proj.weight", w.wGate(), dtype);
-                put(tensors, shapes, p + "mlp.up_proj.weight", w.wUp(), dtype);
-                put(tensors, shapes, p + "mlp.down_proj.weight", w.wDown(), dtype);
-                if (s.downBias()) vec(tensors, shapes, p + "mlp.down_proj.bias", w.bDown());
             }
         }
-        vec(tensors, shapes, "model.norm.weight", model.weights().finalNorm());
-        if (!c.tiedEmbeddings()) put(tensors, shapes, "lm_head.weight", model.weights().output(), dtype);
+        vec(tensors, shapes, TensorRole.OUTPUT_NORM.hfName(0), model.weights().finalNorm());
+        if (!c.tiedEmbeddings()) put(tensors, shapes, TensorRole.OUTPUT.hfName(0), model.weights().output().materialize(), dtype);
 
         List<Map<String, Matrix>> shards = new ArrayList<>();
         Map<String, Matrix> cur = new LinkedHashMap<>();

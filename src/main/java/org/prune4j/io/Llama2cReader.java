@@ -6,6 +6,7 @@ import org.prune4j.model.Model;
 import org.prune4j.model.ModelConfig;
 import org.prune4j.model.ModelWeights;
 import org.prune4j.model.RopeStyle;
+import org.prune4j.model.TensorRole;
 import org.prune4j.tensor.DType;
 import org.prune4j.tensor.Matrix;
 import org.prune4j.util.Prune4jException;
@@ -97,8 +98,11 @@ public final class Llama2cReader {
         List<LayerWeights> lw = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             shapes.add(LayerShape.plain(heads, kvHeads, headDim, hidden));
-            lw.add(new LayerWeights(attNorm[l], wq[l], wk[l], wv[l], wo[l], null, null, null, null,
-                    ffnNorm[l], w1[l], w3[l], w2[l], null));
+            // llama2.c's w1/w3/w2 are gate/up/down.
+            lw.add(LayerWeights.builder().vector(TensorRole.ATTN_NORM, attNorm[l]).weight(TensorRole.Q, wq[l])
+                    .weight(TensorRole.K, wk[l]).weight(TensorRole.V, wv[l]).weight(TensorRole.O, wo[l])
+                    .vector(TensorRole.FFN_NORM, ffnNorm[l]).weight(TensorRole.GATE, w1[l]).weight(TensorRole.UP, w3[l])
+                    .weight(TensorRole.DOWN, w2[l]).build());
         }
         // llama2.c's run.c hard-codes eps 1e-5 and theta 10000.
         ModelConfig cfg = new ModelConfig("llama", dim, vocab, 1e-5f, 10000f, null, RopeStyle.INTERLEAVED, shared, seqLen, shapes);

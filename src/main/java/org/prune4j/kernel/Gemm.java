@@ -7,12 +7,13 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.prune4j.tensor.DType;
 import org.prune4j.tensor.Matrix;
+import org.prune4j.tensor.Weight;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
- * Y = X · Wᵀ for activations X [n × k] (heap f32) and a weight matrix W [m × k] in any stored dtype.
+ * Y = X · Wᵀ for activations X [n × k] (heap f32) and a weight W [m × k]: a stored matrix in any dtype, or a view.
  *
  * <p>Prefill/calibration (n ≥ 4): threads split W's rows; each thread widens a block of rows to f32 once
  * (a memcpy for F32) and runs a 4-token × 2-row register-blocked micro-kernel over it, so every weight load
@@ -29,15 +30,15 @@ public final class Gemm {
     private Gemm() {}
 
     /** y[t*m + r] = Σ_c x[t*k + c] · W[r, c]. */
-    public static void multiply(float[] x, int n, Matrix w, float[] y, Parallel par) {
-        multiply(x, n, new Matrix[]{w}, new float[][]{y}, par);
+    public static void multiply(float[] x, int n, Weight w, float[] y, Parallel par) {
+        multiply(x, n, new Weight[]{w}, new float[][]{y}, par);
     }
 
     /**
      * Several products of the same input in one parallel job (q/k/v, gate/up): one fork/join round instead of
      * several, which matters when decoding a token costs only a few hundred microseconds per layer.
      */
-    public static void multiply(float[] x, int n, Matrix[] ws, float[][] ys, Parallel par) {
+    public static void multiply(float[] x, int n, Weight[] ws, float[][] ys, Parallel par) {
         int k = ws[0].cols();
         int[] starts = new int[ws.length + 1];
         long work = 0;
@@ -55,10 +56,12 @@ public final class Gemm {
             for (int b = b0; b < b1; b++) {
                 int which = 0;
                 while (b >= starts[which + 1]) which++;
-                Matrix w = ws[which];
+                Weight w = ws[which];
                 int r0 = (b - starts[which]) * ROW_BLOCK, rb = Math.min(ROW_BLOCK, w.rows() - r0);
-                if (stream && (w.dtype() == DType.F32 || w.dtype() == DType.BF16)) {
-                    streamRows(x, n, w, ys[which], r0, r0 + rb);
+                // Plain stored matrices stream straight from memory when decoding; views (perturbed, low-rank)
+                // always go through the widening block path, where they add their change.
+                if (stream && w instanceof Matrix m && (m.dtype() == DType.F32 || m.dtype() == DType.BF16)) {
+                    streamRows(x, n, m, ys[which], r0, r0 + rb);
                 } else {
                     if (block == null) block = new float[ROW_BLOCK * k];
                     w.readRows(r0, rb, block, 0);

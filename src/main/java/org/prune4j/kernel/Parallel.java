@@ -31,7 +31,7 @@ public final class Parallel implements AutoCloseable {
     private volatile int n, chunkSize, chunks;
 
     public Parallel(int threads) {
-        if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        if (threads < 1) throw new IllegalArgumentException("the thread count must be at least 1, got " + threads);
         this.threads = threads;
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {

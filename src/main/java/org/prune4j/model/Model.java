@@ -25,6 +25,14 @@ public final class Model implements AutoCloseable {
     /** May be null: llama2.c checkpoints keep the tokenizer in a separate file. */
     public Tokenizer tokenizer() { return tokenizer; }
 
+    /**
+     * The same model with other weights (views for probes, adapters, a pruned layer); the new model does not own
+     * the file mappings, so closing it releases nothing.
+     */
+    public Model withWeights(ModelWeights w) {
+        return new Model(config, w, tokenizer, null, "model");
+    }
+
     public Model withTokenizer(Tokenizer t) {
         return new Model(config, weights, t, resources, "model");
     }

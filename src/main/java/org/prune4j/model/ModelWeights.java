@@ -1,20 +1,28 @@
 package org.prune4j.model;
 
-import org.prune4j.tensor.Matrix;
+import org.prune4j.tensor.Weight;
 import org.prune4j.util.Prune4jException;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** All tensors of a model. {@code output} is the same object as {@code embedding} when embeddings are tied. */
-public record ModelWeights(Matrix embedding, List<LayerWeights> layers, float[] finalNorm, Matrix output) {
+public record ModelWeights(Weight embedding, List<LayerWeights> layers, float[] finalNorm, Weight output) {
 
     public ModelWeights {
         layers = List.copyOf(layers);
     }
 
+    /** A copy with one layer's tensors replaced (views for probes, adapters, a pruned layer). */
+    public ModelWeights withLayer(int l, LayerWeights w) {
+        List<LayerWeights> out = new ArrayList<>(layers);
+        out.set(l, w);
+        return new ModelWeights(embedding, out, finalNorm, output);
+    }
+
     /**
-     * Checks every tensor against the config so that a wrong config fails at load time with the tensor's name,
-     * not as an index error in the middle of a forward pass.
+     * Checks every tensor against the config, role by role from {@link TensorRole}, so that a wrong config fails
+     * at load time with the tensor's name, not as an index error in the middle of a forward pass.
      */
     public void validate(ModelConfig c, Object source) {
         int d = c.hidden();
@@ -27,31 +35,17 @@ public record ModelWeights(Matrix embedding, List<LayerWeights> layers, float[] 
         for (int i = 0; i < layers.size(); i++) {
             LayerShape s = c.layer(i);
             LayerWeights w = layers.get(i);
-            String p = "layer " + i + " ";
-            if (s.hasAttention()) {
-                vec(source, p + "attn_norm", w.attnNorm(), d);
-                check(source, p + "q", w.wq(), s.qDim(), d);
-                check(source, p + "k", w.wk(), s.kvDim(), d);
-                check(source, p + "v", w.wv(), s.kvDim(), d);
-                check(source, p + "o", w.wo(), d, s.qDim());
-                if (s.qkvBias()) {
-                    vec(source, p + "q bias", w.bq(), s.qDim());
-                    vec(source, p + "k bias", w.bk(), s.kvDim());
-                    vec(source, p + "v bias", w.bv(), s.kvDim());
-                }
-                if (s.oBias()) vec(source, p + "o bias", w.bo(), d);
-            }
-            if (s.hasMlp()) {
-                vec(source, p + "ffn_norm", w.ffnNorm(), d);
-                check(source, p + "gate", w.wGate(), s.ffnDim(), d);
-                check(source, p + "up", w.wUp(), s.ffnDim(), d);
-                check(source, p + "down", w.wDown(), d, s.ffnDim());
-                if (s.downBias()) vec(source, p + "down bias", w.bDown(), d);
+            for (TensorRole r : TensorRole.LAYER_ROLES) {
+                if (!r.presentIn(s)) continue;
+                String name = "layer " + i + " " + r.ggufName(i);
+                int[] shape = r.shape(s, d);
+                if (r.matrix) check(source, name, w.weight(r), shape[0], shape[1]);
+                else vec(source, name, w.vector(r), shape[0]);
             }
         }
     }
 
-    private static void check(Object source, String name, Matrix m, int rows, int cols) {
+    private static void check(Object source, String name, Weight m, int rows, int cols) {
         if (m == null) throw Prune4jException.inFile(source, "missing tensor " + name);
         if (m.rows() != rows || m.cols() != cols) {
             throw Prune4jException.inFile(source, "tensor " + name + " has shape [" + m.rows() + " x " + m.cols()

@@ -40,16 +40,18 @@ public final class SyntheticModel {
         Matrix emb = random(rnd, c.vocab(), d, 1.0f, dtype);
         List<LayerWeights> layers = new ArrayList<>();
         for (LayerShape s : c.layers()) {
-            boolean a = s.hasAttention(), m = s.hasMlp();
-            layers.add(new LayerWeights(
-                    a ? norm(rnd, d) : null,
-                    a ? random(rnd, s.qDim(), d, scale(d), dtype) : null, a ? random(rnd, s.kvDim(), d, scale(d), dtype) : null,
-                    a ? random(rnd, s.kvDim(), d, scale(d), dtype) : null, a ? random(rnd, d, s.qDim(), scale(s.qDim()), dtype) : null,
-                    s.qkvBias() ? vec(rnd, s.qDim(), 0.1f) : null, s.qkvBias() ? vec(rnd, s.kvDim(), 0.1f) : null,
-                    s.qkvBias() ? vec(rnd, s.kvDim(), 0.1f) : null, s.oBias() ? vec(rnd, d, 0.1f) : null,
-                    m ? norm(rnd, d) : null,
-                    m ? random(rnd, s.ffnDim(), d, scale(d), dtype) : null, m ? random(rnd, s.ffnDim(), d, scale(d), dtype) : null,
-                    m ? random(rnd, d, s.ffnDim(), scale(s.ffnDim()), dtype) : null, s.downBias() ? vec(rnd, d, 0.1f) : null));
+            // Draw order is the role table's, so a seed gives the same weights as long as the table keeps its order.
+            LayerWeights.Builder b = LayerWeights.builder();
+            for (TensorRole r : TensorRole.LAYER_ROLES) {
+                if (!r.presentIn(s)) continue;
+                int[] sh = r.shape(s, d);
+                b.put(r, switch (r) {
+                    case ATTN_NORM, FFN_NORM -> norm(rnd, d);
+                    case Q_BIAS, K_BIAS, V_BIAS, O_BIAS, DOWN_BIAS -> vec(rnd, sh[0], 0.1f);
+                    default -> random(rnd, sh[0], sh[1], scale(sh[1]), dtype);
+                });
+            }
+            layers.add(b.build());
         }
         Matrix out = c.tiedEmbeddings() ? emb : random(rnd, c.vocab(), d, 1.0f, dtype);
         return new Model(c, new ModelWeights(emb, layers, norm(rnd, d), out), tokenizer(c.vocab()), null, "synthetic");

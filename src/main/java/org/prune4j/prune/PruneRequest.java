@@ -1,40 +1,72 @@
 package org.prune4j.prune;
 
-import org.prune4j.alloc.Allocation;
 import org.prune4j.alloc.Constraints;
-import org.prune4j.criteria.Criterion;
+import org.prune4j.alloc.Target;
 import org.prune4j.eval.Corpus;
+import org.prune4j.plan.PruningPlan;
+import org.prune4j.util.Prune4jException;
 
 import java.nio.file.Path;
 
 /**
- * Everything a pruning run depends on: recorded verbatim in its report so it can be repeated.
+ * Everything a pruning run depends on, recorded verbatim in its report so it can be repeated.
  *
- * @param allocation       null picks the method's own (flap → flap, block-influence → depth, others → uniform)
- * @param biasCompensation null picks the method's own (on for flap only)
- * @param eval             null skips the before/after perplexity
- * @param fixedPlan        a saved plan to apply as it is (no scoring or allocation); null to compute one
+ * @param method      what to score and how to allocate (ignored when {@code fixedPlan} is given)
+ * @param calibration calibration text and sampling, or null for a data-free run
+ * @param evaluation  perplexity before and after, or null to skip it
+ * @param runtime     threads and pass size
+ * @param seed        seed of calibration sampling and of random criteria
+ * @param fixedPlan   a saved plan to apply as it is (no scoring or allocation); null to compute one
  */
-public record PruneRequest(Criterion method, double ratio, Allocation allocation, Constraints constraints,
-                           Boolean biasCompensation, Path calib, int calibSamples, int calibLen, long seed,
-                           Path eval, Corpus.Protocol protocol, int evalSeqLen, boolean allowOverlap, int threads,
-                           org.prune4j.plan.PruningPlan fixedPlan) {
+public record PruneRequest(Method method, Calibration calibration, Evaluation evaluation, Runtime runtime, long seed,
+                           PruningPlan fixedPlan) {
 
-    public Allocation effectiveAllocation() {
-        if (allocation != null) return allocation;
-        return switch (method) {
-            case FLAP -> Allocation.FLAP;
-            case BLOCK_INFLUENCE -> Allocation.DEPTH;
-            default -> Allocation.UNIFORM;
-        };
+    /**
+     * @param criterion        a registered criterion name ({@link org.prune4j.criteria.Criteria})
+     * @param allocation       a registered allocation name, or null for the criterion's own
+     * @param biasCompensation null for the criterion's own
+     * @param mode             dense: all statistics from the unpruned model; sequential: layer by layer from a model
+     *                         whose earlier layers are already pruned (FLAP's Wanda-SP baseline)
+     */
+    public record Method(String criterion, Target target, String allocation, Constraints constraints, Boolean biasCompensation,
+                         CalibrationMode mode) {
+        public Method {
+            if (criterion == null) throw new Prune4jException("no pruning method given");
+            if (constraints == null) constraints = Constraints.defaults();
+            if (mode == null) mode = CalibrationMode.DENSE;
+        }
+
+        public static Method of(String criterion, double ratio) {
+            return new Method(criterion, Target.total(ratio), null, Constraints.defaults(), null, CalibrationMode.DENSE);
+        }
     }
 
-    public boolean effectiveBiasCompensation() {
-        return biasCompensation != null ? biasCompensation : method == Criterion.FLAP;
+    /** Where layer statistics come from. */
+    public enum CalibrationMode { DENSE, SEQUENTIAL }
+
+    /** {@code samples} windows of {@code length} tokens drawn from {@code file} at offsets from the run's seed. */
+    public record Calibration(Path file, int samples, int length) {
+        public Calibration {
+            if (file == null) throw new Prune4jException("calibration needs a text file");
+            if (samples < 1 || length < 2) throw new Prune4jException("calibration needs at least 1 sample of at least 2 tokens, got " + samples + " × " + length);
+        }
     }
 
-    public boolean needsCalibration() {
-        if (fixedPlan != null) return fixedPlan.biasCompensation();
-        return method.needsCalibration || effectiveBiasCompensation();
+    /**
+     * @param seqLen       window (stream) or truncation (documents) length; 0 = the model's context
+     * @param allowOverlap allow evaluation documents that also appear in the calibration text
+     */
+    public record Evaluation(Path file, Corpus.Protocol protocol, int seqLen, boolean allowOverlap) {}
+
+    /** @param passTokens rows per calibration pass (bounds activation buffers) */
+    public record Runtime(int threads, int passTokens) {
+        public Runtime {
+            if (threads < 1) throw new Prune4jException("the thread count must be at least 1, got " + threads);
+            if (passTokens < 1) throw new Prune4jException("the calibration pass size must be at least 1 token, got " + passTokens);
+        }
+
+        public static Runtime threads(int threads) {
+            return new Runtime(threads, org.prune4j.calib.CalibrationRunner.DEFAULT_PASS_TOKENS);
+        }
     }
 }

@@ -1,79 +1,130 @@
 package org.prune4j.prune;
 
-import org.prune4j.bench.MachineInfo;
-import org.prune4j.calib.ActivationStats;
+import org.prune4j.alloc.Allocation;
+import org.prune4j.alloc.Allocations;
+import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.calib.CalibrationSet;
+import org.prune4j.criteria.Criteria;
+import org.prune4j.criteria.Criterion;
+import org.prune4j.criteria.Evidence;
 import org.prune4j.criteria.Scores;
+import org.prune4j.criteria.ScoringContext;
 import org.prune4j.engine.Transformer;
 import org.prune4j.eval.Perplexity;
-import org.prune4j.eval.TokenScorer;
 import org.prune4j.model.Model;
 import org.prune4j.plan.PruningPlan;
 import org.prune4j.surgery.Surgery;
+import org.prune4j.util.ProcessMemory;
+import org.prune4j.util.ProgressListener;
 import org.prune4j.util.Prune4jException;
 
-import java.util.function.BiFunction;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The pruning pipeline behind {@code prune4j prune} and {@code prune4j plan}: calibrate, score, allocate, cut,
  * and optionally measure perplexity before and after. Writing the result is the caller's choice of format.
  */
 public final class Pruner {
+    /** Wall time of each stage, seconds. */
+    public record Timings(double calibration, double scoring, double cut, double evaluation, double total) {}
+
+    /** What the run resolved from the request's defaults: the method as it actually ran. */
+    public record Resolved(String criterion, String allocation, boolean biasCompensation) {}
+
     /** Everything a run produced, for the report. */
     public record Result(PruningPlan plan, Model pruned, CalibrationSet calibration, Perplexity.Result before,
-                         Perplexity.Result after, double seconds, long peakRssBytes) {}
+                         Perplexity.Result after, Resolved resolved, Timings timings, long peakRssBytes) {}
 
     private Pruner() {}
 
     /**
-     * @param progress factory of progress listeners by stage label (calibration, eval-before, eval-after)
+     * @param progress progress listeners by stage label (calibration, eval dense, eval pruned)
+     * @param cut      false only plans (the {@code plan} command): no surgery, no evaluation
      */
-    public static Result run(Model model, PruneRequest r, BiFunction<String, Boolean, TokenScorer.ProgressListener> progress,
-                             boolean cut) {
+    public static Result run(Model model, PruneRequest r, Function<String, ProgressListener> progress, boolean cut) {
         long t0 = System.nanoTime();
-        if (r.fixedPlan() == null && !(r.ratio() > 0 && r.ratio() < 1)) throw new Prune4jException("--ratio must be in (0, 1), got " + r.ratio());
-        if (model.tokenizer() == null && (r.needsCalibration() || r.eval() != null)) {
-            throw new Prune4jException("the model has no tokenizer; pass --tokenizer");
+        Resolved resolved = resolve(r);
+        Criterion criterion = r.fixedPlan() == null ? Criteria.get(resolved.criterion()) : null;
+        Set<Evidence> needs = EnumSet.noneOf(Evidence.class);
+        if (criterion != null) needs.addAll(criterion.needs());
+        if (resolved.biasCompensation() && cut) needs.add(Evidence.ACTIVATION_MOMENTS);
+        boolean calibrate = !needs.isEmpty() || r.method().mode() == PruneRequest.CalibrationMode.SEQUENTIAL && r.fixedPlan() == null;
+        if (model.tokenizer() == null && (calibrate || r.evaluation() != null)) {
+            throw new Prune4jException("the model has no tokenizer; give one with the model");
         }
         CalibrationSet calib = null;
-        ActivationStats stats = null;
-        try (Transformer tf = new Transformer(model, r.threads())) {
-            if (r.needsCalibration()) {
-                if (r.calib() == null) throw new Prune4jException("--method " + r.method().cliName + " needs --calib text");
-                calib = CalibrationSet.sample(r.calib(), model.tokenizer(), r.calibSamples(), r.calibLen(), r.seed());
-                if (r.eval() != null && !r.allowOverlap()) calib.requireDisjointFrom(r.eval());
-                stats = ActivationStats.collect(tf, calib.sequences(), 4096, progress.apply("calibration", true));
+        if (calibrate) {
+            if (r.calibration() == null) {
+                throw new Prune4jException("the method " + (criterion != null ? criterion.name() : "saved plan") + " needs calibration text, and none was given");
             }
-            PruningPlan plan;
+            calib = CalibrationSet.sample(r.calibration().file(), model.tokenizer(), r.calibration().samples(), r.calibration().length(), r.seed());
+            if (r.evaluation() != null && !r.evaluation().allowOverlap()) calib.requireDisjointFrom(r.evaluation().file());
+        }
+        CalibrationRunner runner = new CalibrationRunner(r.runtime().passTokens(), progress.apply("calibration"));
+        try (Transformer tf = new Transformer(model, r.runtime().threads())) {
+            ScoringContext ctx = new ScoringContext(model, calib == null ? null : calib.sequences(), r.seed(), tf, runner);
+            long t1 = System.nanoTime();
+            PruningPlan plan = null;
+            Model sequentialModel = null;
             if (r.fixedPlan() != null) {
                 plan = r.fixedPlan();
                 plan.validate(model.config());
+                ctx.prepare(needs);
+            } else if (r.method().mode() == PruneRequest.CalibrationMode.SEQUENTIAL) {
+                Sequential.Outcome o = Sequential.run(model, ctx, criterion, r.method(), resolved, tf.parallel());
+                plan = o.plan();
+                sequentialModel = o.pruned();
             } else {
-                Scores scores = r.method().score(model, stats, r.seed());
-                plan = r.effectiveAllocation().allocate(model.config(), scores, r.ratio(), r.constraints(), r.effectiveBiasCompensation());
+                ctx.prepare(needs);
             }
+            long t2 = System.nanoTime();
+            if (r.fixedPlan() == null && sequentialModel == null) {
+                Scores scores = criterion.score(ctx);
+                scores.requireFinite();
+                Allocation allocation = Allocations.get(resolved.allocation());
+                plan = allocation.allocate(model.config(), scores, r.method().target(), r.method().constraints(), resolved.biasCompensation());
+            }
+            long t3 = System.nanoTime();
             Perplexity.Result before = null, after = null;
             Model pruned = null;
+            long t4 = t3;
             if (cut) {
-                Surgery.InputMeans means = null;
-                if (plan.biasCompensation()) {
-                    int n = model.config().layerCount();
-                    double[][] o = new double[n][], d = new double[n][];
-                    for (int l = 0; l < n; l++) {
-                        o[l] = stats.mean(stats.oSum[l]);
-                        d[l] = stats.mean(stats.downSum[l]);
-                    }
-                    means = new Surgery.InputMeans(o, d);
-                }
-                pruned = Surgery.apply(model, plan, means);
-                if (r.eval() != null) {
-                    before = Perplexity.evaluate(tf, model.tokenizer(), r.eval(), r.protocol(), r.evalSeqLen(), 4096, progress.apply("eval dense", true));
-                    try (Transformer ptf = new Transformer(pruned, r.threads())) {
-                        after = Perplexity.evaluate(ptf, pruned.tokenizer(), r.eval(), r.protocol(), r.evalSeqLen(), 4096, progress.apply("eval pruned", true));
+                pruned = sequentialModel != null ? sequentialModel : Surgery.apply(model, plan, plan.biasCompensation() ? means(ctx) : null);
+                t4 = System.nanoTime();
+                if (r.evaluation() != null) {
+                    PruneRequest.Evaluation e = r.evaluation();
+                    before = Perplexity.evaluate(tf, model.tokenizer(), e.file(), e.protocol(), e.seqLen(), 4096, progress.apply("eval dense"));
+                    try (Transformer ptf = new Transformer(pruned, tf.parallel())) {
+                        after = Perplexity.evaluate(ptf, pruned.tokenizer(), e.file(), e.protocol(), e.seqLen(), 4096, progress.apply("eval pruned"));
                     }
                 }
             }
-            return new Result(plan, pruned, calib, before, after, (System.nanoTime() - t0) / 1e9, MachineInfo.peakRss());
+            long t5 = System.nanoTime();
+            Timings timings = new Timings((t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (t5 - t4) / 1e9, (t5 - t0) / 1e9);
+            return new Result(plan, pruned, calib, before, after, resolved, timings, ProcessMemory.peakRss());
         }
+    }
+
+    /** The request's defaults filled in from the criterion's published settings. */
+    public static Resolved resolve(PruneRequest r) {
+        if (r.fixedPlan() != null) return new Resolved("saved plan", "saved plan", r.fixedPlan().biasCompensation());
+        Criterion c = Criteria.get(r.method().criterion());
+        String alloc = r.method().allocation() != null ? r.method().allocation() : c.defaultAllocation();
+        Allocations.get(alloc);
+        boolean bias = r.method().biasCompensation() != null ? r.method().biasCompensation() : c.defaultBiasCompensation();
+        return new Resolved(c.name(), alloc, bias);
+    }
+
+    private static Surgery.InputMeans means(ScoringContext ctx) {
+        var st = ctx.moments();
+        int n = ctx.model().config().layerCount();
+        double[][] o = new double[n][], d = new double[n][];
+        for (int l = 0; l < n; l++) {
+            o[l] = st.mean(st.oSum[l]);
+            d[l] = st.mean(st.downSum[l]);
+        }
+        return new Surgery.InputMeans(o, d);
     }
 }

@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
  * a slice of a memory-mapped file (zero copy) or heap memory. Linear layers store W as [out × in], so one row
  * is one output unit: structured pruning removes rows (q/k/v/gate/up) or columns (o/down).
  */
-public final class Matrix {
+public final class Matrix implements Weight {
     public static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -56,9 +56,11 @@ public final class Matrix {
     }
 
     public MemorySegment data() { return data; }
-    public DType dtype() { return dtype; }
-    public int rows() { return rows; }
-    public int cols() { return cols; }
+    @Override public DType dtype() { return dtype; }
+    @Override public int rows() { return rows; }
+    @Override public int cols() { return cols; }
+    @Override public Matrix base() { return this; }
+    @Override public Matrix materialize() { return this; }
     public long rowBytes() { return rowBytes; }
     public long elements() { return (long) rows * cols; }
 
@@ -76,6 +78,7 @@ public final class Matrix {
     }
 
     /** Widens rows [r0, r0+n) to f32 into dst (dense, n × cols). */
+    @Override
     public void readRows(int r0, int n, float[] dst, int dstOff) {
         if (dtype == DType.F32) {
             MemorySegment.copy(data, F32, r0 * rowBytes, dst, dstOff, n * cols);
@@ -86,17 +89,6 @@ public final class Matrix {
         }
     }
 
-    public float[] row(int r) {
-        float[] out = new float[cols];
-        readRows(r, 1, out, 0);
-        return out;
-    }
-
-    public float[] toFloats() {
-        float[] out = new float[Math.toIntExact(elements())];
-        readRows(0, rows, out, 0);
-        return out;
-    }
 
     @Override
     public String toString() {

@@ -40,7 +40,7 @@ class CalibrationSetTest {
             assertThat(a.sequences().get(0)).isNotEqualTo(c.sequences().get(0));
             assertThat(a.documents()).hasSize(596);
             assertThatThrownBy(() -> CalibrationSet.sample(TestData.HEAD46, m.tokenizer(), 4, 1_000_000, 0))
-                    .isInstanceOf(Prune4jException.class).hasMessageContaining("fewer than --calib-len");
+                    .isInstanceOf(Prune4jException.class).hasMessageContaining("fewer than the calibration length");
             assertThatThrownBy(() -> a.requireDisjointFrom(TRAIN)).hasMessageContaining("share 596 documents");
             a.requireDisjointFrom(TestData.HEAD46); // disjoint: no exception
         }

@@ -1,13 +1,12 @@
 package org.prune4j.calib;
 
 import org.prune4j.TestData;
-import org.prune4j.alloc.Constraints;
-import org.prune4j.criteria.Criterion;
-import org.prune4j.eval.Corpus;
 import org.prune4j.model.LayerWeights;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelWeights;
 import org.prune4j.model.SyntheticModel;
+import org.prune4j.model.TensorRole;
+import org.prune4j.util.ProgressListener;
 import org.prune4j.prune.PruneRequest;
 import org.prune4j.prune.Pruner;
 import org.prune4j.tensor.DType;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,13 +28,12 @@ class NonFiniteStatsTest {
             float[] q = w.wq().toFloats();
             q[3] = Float.NaN;
             List<LayerWeights> layers = new ArrayList<>(m.weights().layers());
-            layers.set(1, new LayerWeights(w.attnNorm(), Matrix.ofFloats(q, w.wq().rows(), w.wq().cols()), w.wk(), w.wv(), w.wo(),
-                    w.bq(), w.bk(), w.bv(), w.bo(), w.ffnNorm(), w.wGate(), w.wUp(), w.wDown(), w.bDown()));
+            layers.set(1, w.with(TensorRole.Q, Matrix.ofFloats(q, w.wq().rows(), w.wq().cols())));
             try (Model bad = new Model(m.config(), new ModelWeights(m.weights().embedding(), layers, m.weights().finalNorm(),
                     m.weights().output()), SyntheticModel.tokenizer(320), null, "nan model")) {
-                PruneRequest r = new PruneRequest(Criterion.WANDA_SP, 0.2, null, new Constraints(Set.of(), 1, 1, 1), null,
-                        TestData.HEAD46, 4, 32, 0, null, Corpus.Protocol.DOCUMENTS, 0, false, 1, null);
-                assertThatThrownBy(() -> Pruner.run(bad, r, (l, on) -> (d, t) -> {}, true))
+                PruneRequest r = new PruneRequest(PruneRequest.Method.of("wanda-sp", 0.2), new PruneRequest.Calibration(TestData.HEAD46, 4, 32),
+                        null, PruneRequest.Runtime.threads(1), 0, null);
+                assertThatThrownBy(() -> Pruner.run(bad, r, l -> ProgressListener.NONE, true))
                         .isInstanceOf(Prune4jException.class).hasMessageContaining("layer 1").hasMessageContaining("NaN/Inf");
             }
         }

@@ -144,13 +144,13 @@ class PruneCliTest {
         assertThat(err(CliRunner.run("prune", "--model", model, "--method", "magnitude", "--ratio", "0.95", "--out", out.toString())))
                 .contains("cannot be reached");
         assertThat(err(CliRunner.run("prune", "--model", model, "--method", "flap", "--ratio", "0.2", "--out", out.toString())))
-                .contains("needs --calib");
+                .contains("needs calibration text");
         assertThat(err(CliRunner.run("prune", "--model", model, "--method", "wanda-sp", "--ratio", "0.2", "--calib", TestData.HEAD46.toString(),
-                "--calib-len", "100000", "--out", out.toString()))).contains("fewer than --calib-len");
+                "--calib-len", "100000", "--out", out.toString()))).contains("fewer than the calibration length");
         assertThat(err(CliRunner.run("prune", "--model", model, "--method", "wanda-sp", "--ratio", "0.2", "--calib", TestData.HEAD46.toString(),
                 "--eval", TestData.HEAD46.toString(), "--out", out.toString()))).contains("share 46 documents");
         assertThat(err(CliRunner.run("prune", "--model", model, "--method", "oracle", "--ratio", "0.2", "--out", out.toString())))
-                .contains("--method must be one of");
+                .contains("unknown pruning method 'oracle'; available: random, magnitude");
         Files.writeString(out, "occupied");
         assertThat(err(CliRunner.run("prune", "--model", model, "--method", "magnitude", "--ratio", "0.2", "--out", out.toString())))
                 .contains("already exists");

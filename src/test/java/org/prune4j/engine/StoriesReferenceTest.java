@@ -1,5 +1,6 @@
 package org.prune4j.engine;
 
+import org.prune4j.util.ProgressListener;
 import org.prune4j.TestData;
 import org.prune4j.eval.Corpus;
 import org.prune4j.eval.Generator;
@@ -34,7 +35,7 @@ class StoriesReferenceTest {
         List<String> rows = Files.readAllLines(TestData.ROOT.resolve("data/stories260K/expected_nll_tinystories_head46.tsv"));
         try (Model m = TestData.stories(); Transformer tf = new Transformer(m, 2)) {
             Perplexity.Result r = Perplexity.evaluate(tf, m.tokenizer(), TestData.HEAD46, Corpus.Protocol.DOCUMENTS, 0, 2048,
-                    TokenScorer.ProgressListener.NONE);
+                    ProgressListener.NONE);
             assertThat(r.tokens()).isEqualTo(14_721);
             assertThat(r.meanNll()).isCloseTo(1.22289, within(1.22289 * 1e-4));
             assertThat(r.sequenceNll()).hasSize(46);

@@ -2,6 +2,7 @@ package org.prune4j.engine;
 
 import org.prune4j.TestData;
 import org.prune4j.model.LayerWeights;
+import org.prune4j.model.TensorRole;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelWeights;
 import org.prune4j.model.SyntheticModel;
@@ -67,8 +68,7 @@ class TapsTest {
                 down[r * cols + ch2] = 0;
             }
             List<LayerWeights> layers = new ArrayList<>(m.weights().layers());
-            layers.set(layer, new LayerWeights(w.attnNorm(), w.wq(), w.wk(), w.wv(), w.wo(), w.bq(), w.bk(), w.bv(), w.bo(),
-                    w.ffnNorm(), w.wGate(), w.wUp(), Matrix.ofFloats(down, w.wDown().rows(), cols), w.bDown()));
+            layers.set(layer, w.with(TensorRole.DOWN, Matrix.ofFloats(down, w.wDown().rows(), cols)));
             ModelWeights mw = new ModelWeights(m.weights().embedding(), layers, m.weights().finalNorm(), m.weights().output());
             try (Model edited = new Model(m.config(), mw, m.tokenizer(), null, "edited")) {
                 assertThat(TestData.relError(TestData.logits(edited, toks), masked)).isLessThan(1e-6);

@@ -5,6 +5,7 @@ import org.prune4j.model.LayerWeights;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelWeights;
 import org.prune4j.model.RopeStyle;
+import org.prune4j.model.TensorRole;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +23,13 @@ public final class RoundTrips {
                 out.add(w);
                 continue;
             }
-            out.add(new LayerWeights(w.attnNorm(), RopePermute.toHalf(w.wq(), s.heads(), s.headDim()),
-                    RopePermute.toHalf(w.wk(), s.kvHeads(), s.headDim()), w.wv(), w.wo(),
-                    RopePermute.toHalf(w.bq(), s.heads(), s.headDim()), RopePermute.toHalf(w.bk(), s.kvHeads(), s.headDim()),
-                    w.bv(), w.bo(), w.ffnNorm(), w.wGate(), w.wUp(), w.wDown(), w.bDown()));
+            LayerWeights h = w;
+            for (TensorRole r : TensorRole.LAYER_ROLES) {
+                int heads = r.ropeHeads(s);
+                if (heads == 0 || !r.presentIn(s)) continue;
+                h = h.with(r, r.matrix ? RopePermute.toHalf(w.weight(r).base(), heads, s.headDim()) : RopePermute.toHalf(w.vector(r), heads, s.headDim()));
+            }
+            out.add(h);
         }
         ModelWeights mw = new ModelWeights(m.weights().embedding(), out, m.weights().finalNorm(), m.weights().output());
         return new Model(m.config().withRopeStyle(RopeStyle.HALF), mw, m.tokenizer(), null, "half-layout");

@@ -2,6 +2,8 @@ package org.prune4j.surgery;
 
 import org.prune4j.TestData;
 import org.prune4j.calib.ActivationStats;
+import org.prune4j.calib.CalibrationRunner;
+import org.prune4j.util.ProgressListener;
 import org.prune4j.engine.TapPoint;
 import org.prune4j.engine.Transformer;
 import org.prune4j.io.GgufModelWriter;
@@ -121,7 +123,8 @@ class SurgeryTest {
     void biasCompensationEqualsReplacingRemovedInputsByTheirMean() {
         try (Model m = dense(); Transformer tf = new Transformer(m, 1)) {
             List<int[]> calib = List.of(new int[]{1, 280, 281, 282, 283, 284, 285, 286}, new int[]{1, 290, 291, 292, 293, 294});
-            ActivationStats stats = ActivationStats.collect(tf, calib, 1024, (d, t) -> {});
+            ActivationStats stats = (ActivationStats) new CalibrationRunner(1024, ProgressListener.NONE)
+                    .run(tf, calib, List.of(new ActivationStats(m.config()))).get(0);
             int n = m.config().layerCount();
             double[][] o = new double[n][], dm = new double[n][];
             for (int l = 0; l < n; l++) {

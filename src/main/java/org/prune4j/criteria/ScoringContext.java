@@ -1,0 +1,113 @@
+package org.prune4j.criteria;
+
+import org.prune4j.calib.ActivationStats;
+import org.prune4j.calib.CalibrationRunner;
+import org.prune4j.calib.Collector;
+import org.prune4j.calib.LayerSimilarity;
+import org.prune4j.engine.Transformer;
+import org.prune4j.eval.TokenScorer;
+import org.prune4j.model.Model;
+import org.prune4j.model.ModelWeights;
+import org.prune4j.util.Prune4jException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What a criterion scores from: the model, the calibration windows, the seed, and evidence computed on demand
+ * and cached, so two criteria (or a criterion and bias compensation) that need the same moments share one pass.
+ * Methods with evidence of their own (sketches, gradients, module series) compute it through {@link #cached}.
+ */
+public final class ScoringContext {
+    private final Model model;
+    private final List<int[]> windows;
+    private final long seed;
+    private final Transformer tf;
+    private final CalibrationRunner runner;
+    private final Map<String, Object> cache = new HashMap<>();
+
+    /**
+     * @param windows calibration windows (token ids), or null when the run has no calibration text
+     * @param tf      a transformer over {@code model}, owned by the caller
+     */
+    public ScoringContext(Model model, List<int[]> windows, long seed, Transformer tf, CalibrationRunner runner) {
+        this.model = model;
+        this.windows = windows;
+        this.seed = seed;
+        this.tf = tf;
+        this.runner = runner;
+    }
+
+    public Model model() { return model; }
+    public long seed() { return seed; }
+    public Transformer transformer() { return tf; }
+    public CalibrationRunner runner() { return runner; }
+
+    public boolean hasCalibration() {
+        return windows != null && !windows.isEmpty();
+    }
+
+    /** The calibration windows; fails with a one-line message when the run has none. */
+    public List<int[]> windows() {
+        if (!hasCalibration()) throw new Prune4jException("this method needs calibration text, and none was given");
+        return windows;
+    }
+
+    /** Computes the listed evidence now, sharing one calibration pass among the collectors that need one. */
+    public void prepare(Set<Evidence> needs) {
+        List<Collector> pending = new ArrayList<>();
+        if (needs.contains(Evidence.ACTIVATION_MOMENTS) && !cache.containsKey("moments")) pending.add(new ActivationStats(model.config()));
+        if (needs.contains(Evidence.LAYER_SIMILARITY) && !cache.containsKey("similarity")) pending.add(new LayerSimilarity(model.config().layerCount()));
+        if (pending.isEmpty()) return;
+        for (Collector c : runner.run(tf, windows(), pending)) {
+            if (c instanceof ActivationStats a) cache.put("moments", a);
+            if (c instanceof LayerSimilarity s) cache.put("similarity", s);
+        }
+    }
+
+    /** Activation moments of the dense model over the calibration windows. */
+    public ActivationStats moments() {
+        prepare(Set.of(Evidence.ACTIVATION_MOMENTS));
+        return (ActivationStats) cache.get("moments");
+    }
+
+    /** Input/output cosine per layer over the calibration windows. */
+    public LayerSimilarity similarity() {
+        prepare(Set.of(Evidence.LAYER_SIMILARITY));
+        return (LayerSimilarity) cache.get("similarity");
+    }
+
+    /**
+     * Mean next-token NLL of the calibration windows under other weights (e.g. perturbed views of this model's);
+     * the stored weights are untouched. One loss probe: a scalar, so probes can run anywhere and be summed.
+     */
+    public double loss(ModelWeights weights) {
+        try (Transformer probe = new Transformer(model.withWeights(weights), tf.parallel())) {
+            double[][] nll = new TokenScorer(probe, CalibrationRunner.DEFAULT_PASS_TOKENS).score(windows(), org.prune4j.util.ProgressListener.NONE);
+            double sum = 0;
+            long n = 0;
+            for (double[] s : nll) {
+                for (double v : s) sum += v;
+                n += s.length;
+            }
+            double mean = sum / Math.max(1, n);
+            if (!Double.isFinite(mean)) throw new Prune4jException("the calibration loss is NaN/Inf under the probed weights");
+            return mean;
+        }
+    }
+
+    /** Method-specific evidence, computed once per context under its name. */
+    @SuppressWarnings("unchecked")
+    public <T> T cached(String name, Function<ScoringContext, T> compute) {
+        Object v = cache.get(name);
+        if (v == null) {
+            v = compute.apply(this);
+            cache.put(name, v);
+        }
+        return (T) v;
+    }
+}
