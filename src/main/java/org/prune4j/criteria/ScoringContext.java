@@ -69,6 +69,18 @@ public final class ScoringContext {
         }
     }
 
+    /**
+     * Supplies evidence computed elsewhere (merged from other machines, or built by hand in a test) so that it is
+     * not computed again.
+     */
+    public void supply(Evidence kind, Object value) {
+        switch (kind) {
+            case ACTIVATION_MOMENTS -> cache.put("moments", (ActivationStats) value);
+            case LAYER_SIMILARITY -> cache.put("similarity", (LayerSimilarity) value);
+            default -> cache.put(kind.name(), value);
+        }
+    }
+
     /** Activation moments of the dense model over the calibration windows. */
     public ActivationStats moments() {
         prepare(Set.of(Evidence.ACTIVATION_MOMENTS));

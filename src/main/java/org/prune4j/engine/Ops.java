@@ -37,16 +37,16 @@ final class Ops {
     }
 
     static float silu(float x) {
-        return x / (1f + (float) Math.exp(-x));
+        return x / (1f + org.prune4j.kernel.VecMath.exp(-x));
     }
 
-    /** gate[i] = SiLU(gate[i]) over n values; the vector EXP maps to the JDK's SVML intrinsic on x86. */
+    /** gate[i] = SiLU(gate[i]) over n values, with prune4j's tier-independent vector exp (see VecMath). */
     static void siluInPlace(float[] gate, int n) {
         int i = 0;
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
             FloatVector x = FloatVector.fromArray(S, gate, i);
-            x.div(one.add(x.neg().lanewise(jdk.incubator.vector.VectorOperators.EXP))).intoArray(gate, i);
+            x.div(one.add(org.prune4j.kernel.VecMath.exp(x.neg()))).intoArray(gate, i);
         }
         for (; i < n; i++) gate[i] = silu(gate[i]);
     }
@@ -65,13 +65,13 @@ final class Ops {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, x, o + i).sub(max).lanewise(jdk.incubator.vector.VectorOperators.EXP);
+            FloatVector e = org.prune4j.kernel.VecMath.exp(FloatVector.fromArray(S, x, o + i).sub(max));
             e.intoArray(x, o + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float sum = org.prune4j.kernel.Gemm.sum(acc);
         for (; i < n; i++) {
-            x[o + i] = (float) Math.exp(x[o + i] - max);
+            x[o + i] = org.prune4j.kernel.VecMath.exp(x[o + i] - max);
             sum += x[o + i];
         }
         return sum;

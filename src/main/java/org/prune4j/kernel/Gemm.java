@@ -122,10 +122,10 @@ public final class Gemm {
             a30 = u.fma(v0, a30);
             a31 = u.fma(v1, a31);
         }
-        float s00 = a00.reduceLanes(VectorOperators.ADD), s01 = a01.reduceLanes(VectorOperators.ADD);
-        float s10 = a10.reduceLanes(VectorOperators.ADD), s11 = a11.reduceLanes(VectorOperators.ADD);
-        float s20 = a20.reduceLanes(VectorOperators.ADD), s21 = a21.reduceLanes(VectorOperators.ADD);
-        float s30 = a30.reduceLanes(VectorOperators.ADD), s31 = a31.reduceLanes(VectorOperators.ADD);
+        float s00 = sum(a00), s01 = sum(a01);
+        float s10 = sum(a10), s11 = sum(a11);
+        float s20 = sum(a20), s21 = sum(a21);
+        float s30 = sum(a30), s31 = sum(a31);
         for (; c < k; c++) {
             float v0 = w[w0 + c], v1 = w[w1 + c];
             s00 += x[x0 + c] * v0; s01 += x[x0 + c] * v1;
@@ -139,6 +139,17 @@ public final class Gemm {
         y[yo + 3 * ldy] = s30; y[yo + 3 * ldy + 1] = s31;
     }
 
+    /**
+     * Sum of a vector's lanes in lane order. {@code reduceLanes(ADD)} leaves the order open, and the interpreter and
+     * the JIT's intrinsic do add in different orders, so the same product could round differently before and after
+     * warm-up; a fixed order makes every result a function of its inputs alone (deterministic runs and plans).
+     */
+    public static float sum(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
     /** Dot product of two f32 array ranges, vectorised with two accumulators. */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
@@ -150,7 +161,7 @@ public final class Gemm {
         for (; c + L <= n; c += L) {
             acc0 = FloatVector.fromArray(S, a, ao + c).fma(FloatVector.fromArray(S, b, bo + c), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sum(acc0.add(acc1));
         for (; c < n; c++) s += a[ao + c] * b[bo + c];
         return s;
     }
@@ -179,7 +190,7 @@ public final class Gemm {
         for (; c + L <= k; c += L) {
             acc0 = FloatVector.fromMemorySegment(S, w, base + 4L * c, LE).fma(FloatVector.fromArray(S, x, xo + c), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sum(acc0.add(acc1));
         for (; c < k; c++) s += w.get(Matrix.F32, base + 4L * c) * x[xo + c];
         return s;
     }
@@ -197,7 +208,7 @@ public final class Gemm {
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = v.fma(FloatVector.fromArray(S, x, xo + c), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; c < k; c++) s += Float.intBitsToFloat((w.get(Matrix.I16, base + 2L * c) & 0xFFFF) << 16) * x[xo + c];
         return s;
     }

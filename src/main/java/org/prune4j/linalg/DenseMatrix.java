@@ -1,0 +1,105 @@
+package org.prune4j.linalg;
+
+import java.util.Arrays;
+
+/**
+ * A small dense row-major double matrix: the currency of the linalg package (covariances, sketches, ICA
+ * unmixing matrices). Big products over activations stay on prune4j's float GEMM; these are the k×k and T×k ones.
+ */
+public record DenseMatrix(int rows, int cols, double[] data) {
+    public DenseMatrix {
+        if (rows < 0 || cols < 0 || data.length != (long) rows * cols) {
+            throw new IllegalArgumentException("matrix data of " + data.length + " values does not fit " + rows + "x" + cols);
+        }
+    }
+
+    public static DenseMatrix zeros(int rows, int cols) {
+        return new DenseMatrix(rows, cols, new double[Math.multiplyExact(rows, cols)]);
+    }
+
+    public static DenseMatrix identity(int n) {
+        DenseMatrix m = zeros(n, n);
+        for (int i = 0; i < n; i++) m.set(i, i, 1);
+        return m;
+    }
+
+    public double get(int r, int c) {
+        return data[r * cols + c];
+    }
+
+    public void set(int r, int c, double v) {
+        data[r * cols + c] = v;
+    }
+
+    public DenseMatrix transpose() {
+        DenseMatrix t = zeros(cols, rows);
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t.data[c * rows + r] = data[r * cols + c];
+        return t;
+    }
+
+    /** this · b, i-k-j loop order (row-major friendly), accumulation in index order (deterministic). */
+    public DenseMatrix times(DenseMatrix b) {
+        if (cols != b.rows) throw new IllegalArgumentException("cannot multiply " + rows + "x" + cols + " by " + b.rows + "x" + b.cols);
+        DenseMatrix out = zeros(rows, b.cols);
+        for (int i = 0; i < rows; i++) {
+            int oi = i * b.cols;
+            for (int k = 0; k < cols; k++) {
+                double a = data[i * cols + k];
+                if (a == 0) continue;
+                int bk = k * b.cols;
+                for (int j = 0; j < b.cols; j++) out.data[oi + j] += a * b.data[bk + j];
+            }
+        }
+        return out;
+    }
+
+    /** thisᵀ · b without forming the transpose. */
+    public DenseMatrix transposeTimes(DenseMatrix b) {
+        if (rows != b.rows) throw new IllegalArgumentException("cannot multiply (" + rows + "x" + cols + ")ᵀ by " + b.rows + "x" + b.cols);
+        DenseMatrix out = zeros(cols, b.cols);
+        for (int k = 0; k < rows; k++) {
+            int ak = k * cols, bk = k * b.cols;
+            for (int i = 0; i < cols; i++) {
+                double a = data[ak + i];
+                if (a == 0) continue;
+                int oi = i * b.cols;
+                for (int j = 0; j < b.cols; j++) out.data[oi + j] += a * b.data[bk + j];
+            }
+        }
+        return out;
+    }
+
+    /** Columns [from, to) as a new matrix. */
+    public DenseMatrix columns(int from, int to) {
+        DenseMatrix out = zeros(rows, to - from);
+        for (int r = 0; r < rows; r++) System.arraycopy(data, r * cols + from, out.data, r * out.cols, to - from);
+        return out;
+    }
+
+    public DenseMatrix copy() {
+        return new DenseMatrix(rows, cols, data.clone());
+    }
+
+    /** max |a − b| over all elements. */
+    public double maxAbsDiff(DenseMatrix b) {
+        if (rows != b.rows || cols != b.cols) throw new IllegalArgumentException("shapes differ");
+        double m = 0;
+        for (int i = 0; i < data.length; i++) m = Math.max(m, Math.abs(data[i] - b.data[i]));
+        return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DenseMatrix m && rows == m.rows && cols == m.cols && Arrays.equals(data, m.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * rows + cols) + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        return "DenseMatrix[" + rows + "x" + cols + "]";
+    }
+}
