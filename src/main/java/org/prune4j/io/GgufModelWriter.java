@@ -7,7 +7,7 @@ import org.prune4j.model.ModelConfig;
 import org.prune4j.model.RopeStyle;
 import org.prune4j.model.TensorRole;
 import org.prune4j.tensor.DType;
-import org.prune4j.tensor.Matrix;
+import org.prune4j.tensor.Weight;
 import org.prune4j.util.AtomicOutput;
 import org.prune4j.util.Prune4jException;
 
@@ -56,7 +56,7 @@ public final class GgufModelWriter {
         }
         GgufTokenizers.write(model.tokenizer(), w);
 
-        w.tensor(TensorRole.TOKEN_EMBEDDING.ggufName(0), cast(model.weights().embedding().materialize(), dtype));
+        w.tensor(TensorRole.TOKEN_EMBEDDING.ggufName(0), model.weights().embedding(), dtype);
         boolean half = c.ropeStyle() == RopeStyle.HALF;
         for (int l = 0; l < c.layerCount(); l++) {
             LayerShape s = c.layer(l);
@@ -65,8 +65,8 @@ public final class GgufModelWriter {
                 if (!r.presentIn(s)) continue;
                 int ropeHeads = half ? r.ropeHeads(s) : 0;
                 if (r.matrix) {
-                    Matrix m = lw.weight(r).materialize();
-                    w.tensor(r.ggufName(l), cast(ropeHeads > 0 ? RopePermute.toInterleaved(m, ropeHeads, s.headDim()) : m, dtype));
+                    Weight m = lw.weight(r);
+                    w.tensor(r.ggufName(l), ropeHeads > 0 ? RopePermute.toInterleaved(m, ropeHeads, s.headDim()) : m, dtype);
                 } else {
                     float[] v = lw.vector(r);
                     w.vector(r.ggufName(l), ropeHeads > 0 ? RopePermute.toInterleaved(v, ropeHeads, s.headDim()) : v);
@@ -76,16 +76,8 @@ public final class GgufModelWriter {
         // LLaMA-3.1 style RoPE scaling travels as llama.cpp's per-pair frequency divisors.
         if (c.ropeScaling() != null) w.vector("rope_freqs.weight", c.ropeScaling().factors(c.ropeTheta(), hd));
         w.vector(TensorRole.OUTPUT_NORM.ggufName(0), model.weights().finalNorm());
-        if (!c.tiedEmbeddings()) w.tensor(TensorRole.OUTPUT.ggufName(0), cast(model.weights().output().materialize(), dtype));
+        if (!c.tiedEmbeddings()) w.tensor(TensorRole.OUTPUT.ggufName(0), model.weights().output(), dtype);
         AtomicOutput.write(out, overwrite, w::write);
-    }
-
-    static Matrix cast(Matrix m, DType dtype) {
-        if (dtype == null || dtype == m.dtype()) return m;
-        // As llama.cpp's quantizer does, rows that do not fill whole Q8_0 blocks fall back to F16.
-        if (dtype == DType.Q8_0 && m.cols() % DType.Q8_0.blockSize != 0) dtype = DType.F16;
-        if (dtype == m.dtype()) return m;
-        return Matrix.encode(m.toFloats(), m.rows(), m.cols(), dtype);
     }
 
     private static int fileType(DType t) {

@@ -1,12 +1,13 @@
 package org.prune4j.io;
 
+import org.prune4j.tensor.DType;
 import org.prune4j.tensor.Matrix;
+import org.prune4j.tensor.TensorStreams;
+import org.prune4j.tensor.Weight;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ public final class GgufWriter {
 
     private record Kv(String key, int type, Object value, int elemType) {}
 
-    private record Tensor(String name, Matrix data, long[] dims) {}
+    private record Tensor(String name, Weight data, DType dtype, long[] dims) {}
 
     private final List<Kv> kvs = new ArrayList<>();
     private final List<Tensor> tensors = new ArrayList<>();
@@ -42,14 +43,21 @@ public final class GgufWriter {
         return array(key, GgufFile.T_I32, l);
     }
 
-    /** A 2-D tensor [rows × cols] (GGML dims {cols, rows}). */
-    public GgufWriter tensor(String name, Matrix m) {
-        tensors.add(new Tensor(name, m, new long[]{m.cols(), m.rows()}));
+    /**
+     * A 2-D tensor [rows × cols] (GGML dims {cols, rows}), stored in {@code dtype} (null: its own, see
+     * {@link TensorStreams#storedDtype}). Its values are streamed when the file is written, not before.
+     */
+    public GgufWriter tensor(String name, Weight m, DType dtype) {
+        tensors.add(new Tensor(name, m, TensorStreams.storedDtype(m, dtype), new long[]{m.cols(), m.rows()}));
         return this;
     }
 
+    public GgufWriter tensor(String name, Weight m) {
+        return tensor(name, m, null);
+    }
+
     public GgufWriter vector(String name, float[] v) {
-        tensors.add(new Tensor(name, Matrix.ofFloats(v, 1, v.length), new long[]{v.length}));
+        tensors.add(new Tensor(name, Matrix.ofFloats(v, 1, v.length), DType.F32, new long[]{v.length}));
         return this;
     }
 
@@ -70,18 +78,12 @@ public final class GgufWriter {
             for (Tensor t : tensors) {
                 out.str(t.name).i32(t.dims.length);
                 for (long d : t.dims) out.i64(d);
-                out.i32(t.data.dtype().ggmlType).i64(offset);
-                offset = align(offset + t.data.data().byteSize());
+                out.i32(t.dtype.ggmlType).i64(offset);
+                offset = align(offset + TensorStreams.byteSize(t.data, t.dtype));
             }
             out.pad(align(out.count) - out.count);
             for (Tensor t : tensors) {
-                MemorySegment seg = t.data.data();
-                byte[] chunk = new byte[1 << 20];
-                for (long p = 0; p < seg.byteSize(); p += chunk.length) {
-                    int n = (int) Math.min(chunk.length, seg.byteSize() - p);
-                    MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, p, chunk, 0, n);
-                    out.write(chunk, 0, n);
-                }
+                TensorStreams.write(t.data, t.dtype, out);
                 out.pad(align(out.count) - out.count);
             }
         }

@@ -11,6 +11,8 @@ import org.prune4j.model.RopeStyle;
 import org.prune4j.model.TensorRole;
 import org.prune4j.tensor.DType;
 import org.prune4j.tensor.Matrix;
+import org.prune4j.tensor.TensorStreams;
+import org.prune4j.tensor.Weight;
 import org.prune4j.tokenizer.TokenizerJsonWriter;
 import org.prune4j.util.AtomicOutput;
 
@@ -37,9 +39,8 @@ public final class HfWriter {
     private static void writeFolder(Model model, Path dir, DType dtype, long shardBytes) throws IOException {
         Files.createDirectories(dir);
         ModelConfig c = model.config();
-        Map<String, Matrix> tensors = new LinkedHashMap<>();
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        put(tensors, shapes, TensorRole.TOKEN_EMBEDDING.hfName(0), model.weights().embedding().materialize(), dtype);
+        Map<String, Safetensors.Entry> tensors = new LinkedHashMap<>();
+        put(tensors, TensorRole.TOKEN_EMBEDDING.hfName(0), model.weights().embedding(), dtype);
         boolean inter = c.ropeStyle() == RopeStyle.INTERLEAVED;
         for (int l = 0; l < c.layerCount(); l++) {
             LayerShape s = c.layer(l);
@@ -48,22 +49,22 @@ public final class HfWriter {
                 if (!r.presentIn(s)) continue;
                 int ropeHeads = inter ? r.ropeHeads(s) : 0;
                 if (r.matrix) {
-                    Matrix m = w.weight(r).materialize();
-                    put(tensors, shapes, r.hfName(l), ropeHeads > 0 ? RopePermute.toHalf(m, ropeHeads, s.headDim()) : m, dtype);
+                    Weight m = w.weight(r);
+                    put(tensors, r.hfName(l), ropeHeads > 0 ? RopePermute.toHalf(m, ropeHeads, s.headDim()) : m, dtype);
                 } else {
                     float[] v = w.vector(r);
-                    vec(tensors, shapes, r.hfName(l), ropeHeads > 0 ? RopePermute.toHalf(v, ropeHeads, s.headDim()) : v);
+                    vec(tensors, r.hfName(l), ropeHeads > 0 ? RopePermute.toHalf(v, ropeHeads, s.headDim()) : v);
                 }
             }
         }
-        vec(tensors, shapes, TensorRole.OUTPUT_NORM.hfName(0), model.weights().finalNorm());
-        if (!c.tiedEmbeddings()) put(tensors, shapes, TensorRole.OUTPUT.hfName(0), model.weights().output().materialize(), dtype);
+        vec(tensors, TensorRole.OUTPUT_NORM.hfName(0), model.weights().finalNorm());
+        if (!c.tiedEmbeddings()) put(tensors, TensorRole.OUTPUT.hfName(0), model.weights().output(), dtype);
 
-        List<Map<String, Matrix>> shards = new ArrayList<>();
-        Map<String, Matrix> cur = new LinkedHashMap<>();
+        List<Map<String, Safetensors.Entry>> shards = new ArrayList<>();
+        Map<String, Safetensors.Entry> cur = new LinkedHashMap<>();
         long size = 0;
         for (var e : tensors.entrySet()) {
-            long b = e.getValue().data().byteSize();
+            long b = e.getValue().bytes();
             if (!cur.isEmpty() && shardBytes > 0 && size + b > shardBytes) {
                 shards.add(cur);
                 cur = new LinkedHashMap<>();
@@ -75,14 +76,14 @@ public final class HfWriter {
         shards.add(cur);
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         if (shards.size() == 1) {
-            Safetensors.write(dir.resolve("model.safetensors"), shards.get(0), shapes);
+            Safetensors.write(dir.resolve("model.safetensors"), shards.get(0));
         } else {
             ObjectNode index = om.createObjectNode();
-            index.putObject("metadata").put("total_size", tensors.values().stream().mapToLong(m -> m.data().byteSize()).sum());
+            index.putObject("metadata").put("total_size", tensors.values().stream().mapToLong(Safetensors.Entry::bytes).sum());
             ObjectNode map = index.putObject("weight_map");
             for (int i = 0; i < shards.size(); i++) {
                 String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-                Safetensors.write(dir.resolve(name), shards.get(i), shapes);
+                Safetensors.write(dir.resolve(name), shards.get(i));
                 for (String t : shards.get(i).keySet()) map.put(t, name);
             }
             om.writeValue(dir.resolve("model.safetensors.index.json").toFile(), index);
@@ -92,14 +93,13 @@ public final class HfWriter {
         if (model.tokenizer() != null) TokenizerJsonWriter.write(model.tokenizer(), dir);
     }
 
-    private static void put(Map<String, Matrix> t, Map<String, long[]> shapes, String name, Matrix m, DType dtype) {
+    private static void put(Map<String, Safetensors.Entry> t, String name, Weight m, DType dtype) {
+        // safetensors has no Q8_0: such weights are written as F32 unless another dtype is asked for.
         DType target = dtype != null ? dtype : m.dtype() == DType.Q8_0 ? DType.F32 : m.dtype();
-        t.put(name, GgufModelWriter.cast(m, target));
-        shapes.put(name, new long[]{m.rows(), m.cols()});
+        t.put(name, new Safetensors.Entry(m, TensorStreams.storedDtype(m, target), new long[]{m.rows(), m.cols()}));
     }
 
-    private static void vec(Map<String, Matrix> t, Map<String, long[]> shapes, String name, float[] v) {
-        t.put(name, Matrix.ofFloats(v, 1, v.length));
-        shapes.put(name, new long[]{v.length});
+    private static void vec(Map<String, Safetensors.Entry> t, String name, float[] v) {
+        t.put(name, new Safetensors.Entry(Matrix.ofFloats(v, 1, v.length), DType.F32, new long[]{v.length}));
     }
 }

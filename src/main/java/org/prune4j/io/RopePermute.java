@@ -1,22 +1,26 @@
 package org.prune4j.io;
 
 import org.prune4j.tensor.Matrix;
+import org.prune4j.tensor.SelectedWeight;
+import org.prune4j.tensor.Weight;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * Re-orders q/k rows between the interleaved RoPE layout (llama2.c, GGUF llama) and Hugging Face's rotate-half
- * layout. Only whole rows move, so any dtype is copied byte for byte, quantised blocks included.
+ * layout. Only whole rows move, so the result is a row view that writers copy byte for byte in any dtype,
+ * quantised blocks included.
  * Interleaved row (h, 2i+j) is half-layout row (h, j·hd/2 + i).
  */
 public final class RopePermute {
     private RopePermute() {}
 
-    public static Matrix toInterleaved(Matrix m, int heads, int hd) {
+    /** q/k rows re-ordered to the interleaved layout: a row view, no copy. */
+    public static Weight toInterleaved(Weight m, int heads, int hd) {
         return permute(m, heads, hd, true);
     }
 
-    public static Matrix toHalf(Matrix m, int heads, int hd) {
+    /** q/k rows re-ordered to the rotate-half layout: a row view, no copy. */
+    public static Weight toHalf(Weight m, int heads, int hd) {
         return permute(m, heads, hd, false);
     }
 
@@ -28,20 +32,24 @@ public final class RopePermute {
         return bias == null ? null : permute(Matrix.ofFloats(bias, bias.length, 1), heads, hd, false).toFloats();
     }
 
-    private static Matrix permute(Matrix m, int heads, int hd, boolean toInterleaved) {
-        if (m.rows() != heads * hd) throw new IllegalArgumentException(m + " is not " + heads + " heads of " + hd + " rows");
-        long rb = m.rowBytes();
-        MemorySegment dst = MemorySegment.ofArray(new byte[Math.toIntExact(rb * m.rows())]);
+    /** Source row of each output row: interleaved row (h, 2i+j) is half-layout row (h, j·hd/2 + i). */
+    static int[] order(int heads, int hd, boolean toInterleaved) {
+        int[] src = new int[heads * hd];
         int half = hd / 2;
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < half; i++) {
                 for (int j = 0; j < 2; j++) {
                     int inter = h * hd + 2 * i + j, halfRow = h * hd + j * half + i;
-                    int src = toInterleaved ? halfRow : inter, out = toInterleaved ? inter : halfRow;
-                    MemorySegment.copy(m.data(), src * rb, dst, out * rb, rb);
+                    if (toInterleaved) src[inter] = halfRow;
+                    else src[halfRow] = inter;
                 }
             }
         }
-        return new Matrix(dst, m.dtype(), m.rows(), m.cols());
+        return src;
+    }
+
+    private static Weight permute(Weight m, int heads, int hd, boolean toInterleaved) {
+        if (m.rows() != heads * hd) throw new IllegalArgumentException(m + " is not " + heads + " heads of " + hd + " rows");
+        return SelectedWeight.rowsOf(m, order(heads, hd, toInterleaved));
     }
 }

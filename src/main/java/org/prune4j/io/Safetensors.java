@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.prune4j.tensor.DType;
 import org.prune4j.tensor.Matrix;
+import org.prune4j.tensor.TensorStreams;
+import org.prune4j.tensor.Weight;
 import org.prune4j.util.Prune4jException;
 
 import java.io.BufferedOutputStream;
@@ -87,20 +89,27 @@ public final class Safetensors implements AutoCloseable {
         return matrix(name).toFloats();
     }
 
-    /** Writes tensors (name → matrix, with their logical shapes) to one safetensors file. */
-    public static void write(Path out, Map<String, Matrix> tensors, Map<String, long[]> shapes) throws IOException {
+    /** One tensor to write: its values (streamed when written) and the dtype they are stored in. */
+    public record Entry(Weight data, DType dtype, long[] shape) {
+        public long bytes() {
+            return TensorStreams.byteSize(data, dtype);
+        }
+    }
+
+    /** Writes tensors (name → values, dtype and logical shape) to one safetensors file, row by row. */
+    public static void write(Path out, Map<String, Entry> tensors) throws IOException {
         ObjectMapper om = new ObjectMapper();
         ObjectNode hdr = om.createObjectNode();
         hdr.putObject("__metadata__").put("format", "pt");
         long off = 0;
-        for (Map.Entry<String, Matrix> e : tensors.entrySet()) {
-            Matrix m = e.getValue();
+        for (Map.Entry<String, Entry> e : tensors.entrySet()) {
+            Entry m = e.getValue();
             if (m.dtype().safetensorsName == null) throw new IOException("safetensors has no dtype for " + m.dtype() + " (tensor " + e.getKey() + ")");
             ObjectNode t = hdr.putObject(e.getKey());
             t.put("dtype", m.dtype().safetensorsName);
             var shape = t.putArray("shape");
-            for (long d : shapes.get(e.getKey())) shape.add(d);
-            long size = m.data().byteSize();
+            for (long d : m.shape()) shape.add(d);
+            long size = m.bytes();
             t.putArray("data_offsets").add(off).add(off + size);
             off += size;
         }
@@ -110,15 +119,7 @@ public final class Safetensors implements AutoCloseable {
             os.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
             os.write(json);
             for (int i = json.length; i < padded; i++) os.write(' ');
-            byte[] chunk = new byte[1 << 20];
-            for (Matrix m : tensors.values()) {
-                MemorySegment seg = m.data();
-                for (long p = 0; p < seg.byteSize(); p += chunk.length) {
-                    int n = (int) Math.min(chunk.length, seg.byteSize() - p);
-                    MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, p, chunk, 0, n);
-                    os.write(chunk, 0, n);
-                }
-            }
+            for (Entry m : tensors.values()) TensorStreams.write(m.data(), m.dtype(), os);
         }
     }
 

@@ -8,7 +8,6 @@ import org.prune4j.model.ModelWeights;
 import org.prune4j.model.TensorRole;
 import org.prune4j.plan.LayerPlan;
 import org.prune4j.plan.PruningPlan;
-import org.prune4j.tensor.Matrix;
 import org.prune4j.tensor.Weight;
 
 import java.util.ArrayList;
@@ -64,8 +63,8 @@ public final class Surgery {
             };
             Object value = switch (r.axis) {
                 case ROWS_BY_HEAD, ROWS_BY_KV_GROUP, ROWS_BY_CHANNEL ->
-                        r.matrix ? Slicing.rows(w.weight(r).base(), keep) : Slicing.select(w.vector(r), keep);
-                case COLUMNS_BY_HEAD, COLUMNS_BY_CHANNEL -> Slicing.columns(w.weight(r).base(), keep);
+                        r.matrix ? Slicing.rows(w.weight(r), keep) : Slicing.select(w.vector(r), keep);
+                case COLUMNS_BY_HEAD, COLUMNS_BY_CHANNEL -> Slicing.columns(w.weight(r), keep);
                 case NONE -> switch (r) {
                     case O_BIAS -> outputBias(w.bo(), d, compensate, w.wo(), Slicing.complement(qUnits, s.qDim()), oMean);
                     case DOWN_BIAS -> outputBias(w.bDown(), d, compensate, w.wDown(), Slicing.complement(p.keptChannels(), s.ffnDim()), downMean);
@@ -90,10 +89,5 @@ public final class Surgery {
         float[] out = new float[d];
         for (int i = 0; i < d; i++) out[i] = (float) b[i];
         return out;
-    }
-
-    /** A stored copy of a weight (views are materialised), for callers that need bytes. */
-    static Matrix stored(Weight w) {
-        return w.materialize();
     }
 }

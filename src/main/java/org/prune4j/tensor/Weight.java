@@ -4,9 +4,11 @@ package org.prune4j.tensor;
  * What the engine multiplies: a weight matrix [rows × cols] that can be widened to f32 row by row. Either the
  * {@link Matrix} as stored (mapped or heap), or a view over one that changes values while widening and never
  * writes the stored bytes: {@link PerturbedWeight} (W + ε·z, z regenerated from a counter-based generator) and
- * {@link LowRankWeight} (W + s·B·A). Because views never modify the base, "restoring" a weight is dropping the view.
+ * {@link LowRankWeight} (W + s·B·A), {@link SelectedWeight} (kept rows/columns after a cut, or a row permutation),
+ * and {@link GeneratedWeight} (seeded random values of synthetic checkpoints). Because views never modify the
+ * base, "restoring" a weight is dropping the view.
  */
-public sealed interface Weight permits Matrix, PerturbedWeight, LowRankWeight {
+public sealed interface Weight permits Matrix, PerturbedWeight, LowRankWeight, SelectedWeight, GeneratedWeight {
     int rows();
 
     int cols();
