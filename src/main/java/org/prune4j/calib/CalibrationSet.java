@@ -26,24 +26,27 @@ public record CalibrationSet(List<int[]> sequences, Path source, int samples, in
     public static CalibrationSet sample(Path file, Tokenizer tok, int samples, int length, long seed) {
         if (samples < 1 || length < 2) throw new Prune4jException("calibration needs at least 1 sample of at least 2 tokens, got " + samples + " × " + length);
         List<String> docs = readDocuments(file);
-        List<Integer> stream = new ArrayList<>();
+        // One primitive token stream (4 bytes a token), not boxed integers: C4-sized text stays affordable.
+        int[] stream = new int[1 << 16];
+        int size = 0;
         for (String d : docs) {
-            if (tok.addBos()) stream.add(tok.bos());
-            for (int t : tok.encode(d)) stream.add(t);
+            int[] ids = tok.encode(d);
+            if (size + ids.length + 1 > stream.length) stream = java.util.Arrays.copyOf(stream, Math.max(stream.length * 2, size + ids.length + 1));
+            if (tok.addBos()) stream[size++] = tok.bos();
+            System.arraycopy(ids, 0, stream, size, ids.length);
+            size += ids.length;
         }
-        if (stream.size() < length) {
-            throw Prune4jException.inFile(file, "calibration text has " + stream.size() + " tokens, fewer than the calibration length " + length
+        if (size < length) {
+            throw Prune4jException.inFile(file, "calibration text has " + size + " tokens, fewer than the calibration length " + length
                     + "; give more text or shorter windows");
         }
         Random rnd = new Random(seed);
         List<int[]> seqs = new ArrayList<>();
         for (int s = 0; s < samples; s++) {
-            int start = rnd.nextInt(stream.size() - length + 1);
-            int[] w = new int[length];
-            for (int i = 0; i < length; i++) w[i] = stream.get(start + i);
-            seqs.add(w);
+            int start = rnd.nextInt(size - length + 1);
+            seqs.add(java.util.Arrays.copyOfRange(stream, start, start + length));
         }
-        return new CalibrationSet(seqs, file, samples, length, seed, stream.size(), docs);
+        return new CalibrationSet(seqs, file, samples, length, seed, size, docs);
     }
 
     public static List<String> readDocuments(Path file) {

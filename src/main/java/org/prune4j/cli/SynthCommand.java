@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a random-weight checkpoint of a named shape (for benchmarks and tests; no download needed).")
 public final class SynthCommand implements Callable<Integer> {
-    @Option(names = "--shape", defaultValue = "smollm-135m", description = "smollm-135m, llama-1b or tiny (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shape", defaultValue = "smollm-135m", description = "smollm-135m, llama-1b, llama-7b or tiny (default: ${DEFAULT-VALUE})")
     String shape;
 
     @Option(names = "--to", defaultValue = "gguf", description = "gguf or hf (default: ${DEFAULT-VALUE})")
@@ -37,7 +37,7 @@ public final class SynthCommand implements Callable<Integer> {
         DType dt = CliParsing.dtype(dtype);
         Model m;
         try {
-            m = SyntheticModel.create(SyntheticModel.preset(shape), seed, dt);
+            m = SyntheticModel.lazy(SyntheticModel.preset(shape), seed, dt);
         } catch (IllegalArgumentException e) {
             throw new Prune4jException("--shape: " + e.getMessage());
         }

@@ -52,18 +52,18 @@ public final class GgufModelReader {
         int headDim = md.containsKey(arch + ".attention.key_length") ? (int) num(md, arch + ".attention.key_length", g) : hidden / firstHeads;
 
         Tokenizer tok = md.containsKey("tokenizer.ggml.model") ? GgufTokenizers.read(g) : null;
-        Matrix emb = g.matrix("token_embd.weight");
+        Matrix emb = g.matrix(TensorRole.TOKEN_EMBEDDING.ggufName(0));
         int vocab = emb.rows();
-        boolean tied = !g.tensors().containsKey("output.weight");
+        boolean tied = !g.tensors().containsKey(TensorRole.OUTPUT.ggufName(0));
         List<LayerShape> shapes = new ArrayList<>();
         List<LayerWeights> lw = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            String p = "blk." + l + ".";  // presence probes; names come from TensorRole
-            boolean att = heads[l] > 0 && g.tensors().containsKey(p + "attn_q.weight");
-            boolean mlp = ffn[l] > 0 && g.tensors().containsKey(p + "ffn_up.weight");
-            boolean qkvBias = att && g.tensors().containsKey(p + "attn_q.bias");
-            boolean oBias = att && g.tensors().containsKey(p + "attn_output.bias");
-            boolean downBias = mlp && g.tensors().containsKey(p + "ffn_down.bias");
+            // Which sub-blocks and optional biases a layer has is read off the tensors present.
+            boolean att = heads[l] > 0 && g.tensors().containsKey(TensorRole.Q.ggufName(l));
+            boolean mlp = ffn[l] > 0 && g.tensors().containsKey(TensorRole.UP.ggufName(l));
+            boolean qkvBias = att && g.tensors().containsKey(TensorRole.Q_BIAS.ggufName(l));
+            boolean oBias = att && g.tensors().containsKey(TensorRole.O_BIAS.ggufName(l));
+            boolean downBias = mlp && g.tensors().containsKey(TensorRole.DOWN_BIAS.ggufName(l));
             shapes.add(new LayerShape(att ? heads[l] : 0, att ? kvHeads[l] : 0, headDim, mlp ? ffn[l] : 0, qkvBias, oBias, downBias));
             LayerShape shape = shapes.get(l);
             LayerWeights.Builder b = LayerWeights.builder();
@@ -75,14 +75,14 @@ public final class GgufModelReader {
             lw.add(b.build());
         }
         RopeStyle style = arch.equals("qwen2") ? RopeStyle.HALF : RopeStyle.INTERLEAVED;
-        float[] freqs = g.vector("rope_freqs.weight");
+        float[] freqs = g.vector(TensorRole.ROPE_FREQS.ggufName(0));
         if (freqs != null && freqs.length != headDim / 2) {
             throw Prune4jException.inFile(g.path(), "rope_freqs.weight has " + freqs.length + " values, head dim " + headDim + " needs " + headDim / 2);
         }
         ModelConfig cfg = new ModelConfig(arch, hidden, vocab, eps, theta, freqs == null ? null : new RopeScaling.Factors(freqs),
                 style, tied, ctx, shapes);
-        float[] norm = g.vector("output_norm.weight");
-        Matrix out = tied ? emb : g.matrix("output.weight");
+        float[] norm = g.vector(TensorRole.OUTPUT_NORM.ggufName(0));
+        Matrix out = tied ? emb : g.matrix(TensorRole.OUTPUT.ggufName(0));
         return new Model(cfg, new ModelWeights(emb, lw, norm, out), tok, g, g.path());
     }
 

@@ -74,7 +74,7 @@ public final class GgufModelWriter {
             }
         }
         // LLaMA-3.1 style RoPE scaling travels as llama.cpp's per-pair frequency divisors.
-        if (c.ropeScaling() != null) w.vector("rope_freqs.weight", c.ropeScaling().factors(c.ropeTheta(), hd));
+        if (c.ropeScaling() != null) w.vector(TensorRole.ROPE_FREQS.ggufName(0), c.ropeScaling().factors(c.ropeTheta(), hd));
         w.vector(TensorRole.OUTPUT_NORM.ggufName(0), model.weights().finalNorm());
         if (!c.tiedEmbeddings()) w.tensor(TensorRole.OUTPUT.ggufName(0), model.weights().output(), dtype);
         AtomicOutput.write(out, overwrite, w::write);

@@ -92,7 +92,8 @@ public final class HfConfig {
         return c.path(key).asInt();
     }
 
-    public static ObjectNode write(ModelConfig c, int bos, int eos) {
+    /** @param torchDtype the dtype of the stored projection weights as transformers names it (float32, bfloat16, float16) */
+    public static ObjectNode write(ModelConfig c, int bos, int eos, String torchDtype) {
         ObjectMapper om = new ObjectMapper();
         ObjectNode o = om.createObjectNode();
         boolean qwen = c.architecture().equals("qwen2");
@@ -111,7 +112,7 @@ public final class HfConfig {
         o.put("rope_theta", c.ropeTheta());
         o.put("tie_word_embeddings", c.tiedEmbeddings());
         o.put("hidden_act", "silu");
-        o.put("torch_dtype", "float32");
+        o.put("torch_dtype", torchDtype);
         if (!qwen) o.put("attention_bias", l0.qkvBias() && l0.oBias());
         if (bos >= 0) o.put("bos_token_id", bos);
         if (eos >= 0) o.put("eos_token_id", eos);

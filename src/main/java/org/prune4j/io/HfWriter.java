@@ -89,8 +89,20 @@ public final class HfWriter {
             om.writeValue(dir.resolve("model.safetensors.index.json").toFile(), index);
         }
         int bos = model.tokenizer() == null ? -1 : model.tokenizer().bos(), eos = model.tokenizer() == null ? -1 : model.tokenizer().eos();
-        om.writeValue(dir.resolve("config.json").toFile(), HfConfig.write(c, bos, eos));
+        om.writeValue(dir.resolve("config.json").toFile(), HfConfig.write(c, bos, eos, torchDtype(tensors)));
         if (model.tokenizer() != null) TokenizerJsonWriter.write(model.tokenizer(), dir);
+    }
+
+    /** transformers' name of the dtype most projection bytes are stored in (what synth and prune write). */
+    static String torchDtype(Map<String, Safetensors.Entry> tensors) {
+        Map<DType, Long> bytes = new java.util.EnumMap<>(DType.class);
+        for (Safetensors.Entry e : tensors.values()) if (e.shape().length == 2) bytes.merge(e.dtype(), e.bytes(), Long::sum);
+        DType top = bytes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(DType.F32);
+        return switch (top) {
+            case BF16 -> "bfloat16";
+            case F16 -> "float16";
+            default -> "float32";
+        };
     }
 
     private static void put(Map<String, Safetensors.Entry> t, String name, Weight m, DType dtype) {

@@ -1,7 +1,10 @@
 package org.prune4j.model;
 
 import org.prune4j.tensor.DType;
+import org.prune4j.tensor.CounterNoise;
+import org.prune4j.tensor.GeneratedWeight;
 import org.prune4j.tensor.Matrix;
+import org.prune4j.tensor.Weight;
 import org.prune4j.tokenizer.SentencePieceTokenizer;
 import org.prune4j.tokenizer.Tokenizer;
 
@@ -17,13 +20,18 @@ import java.util.Random;
 public final class SyntheticModel {
     private SyntheticModel() {}
 
-    /** Named shapes: "smollm-135m" (hidden 576, 30 layers, 9 heads, 3 KV heads, MLP 1536, vocab 49152). */
+    /**
+     * Named shapes: "smollm-135m" (hidden 576, 30 layers, 9 heads, 3 KV heads, MLP 1536, vocab 49152), "llama-1b"
+     * (TinyLlama-like, GQA 32/8), "llama-7b" (LLaMA-2-7B), "tiny".
+     */
     public static ModelConfig preset(String name) {
         return switch (name) {
             case "smollm-135m" -> uniform("llama", 576, 30, 9, 3, 64, 1536, 49152, 2048, true);
             case "tiny" -> uniform("llama", 64, 2, 4, 2, 16, 96, 300, 256, true);
             case "llama-1b" -> uniform("llama", 2048, 16, 32, 8, 64, 8192, 32000, 2048, false);
-            default -> throw new IllegalArgumentException("unknown synthetic shape '" + name + "' (smollm-135m, tiny, llama-1b)");
+            // LLaMA-2-7B: 6.74B parameters, 13.5 GB in BF16.
+            case "llama-7b" -> uniform("llama", 4096, 32, 32, 32, 128, 11008, 32000, 4096, false);
+            default -> throw new IllegalArgumentException("unknown synthetic shape '" + name + "' (smollm-135m, tiny, llama-1b, llama-7b)");
         };
     }
 
@@ -54,6 +62,34 @@ public final class SyntheticModel {
             layers.add(b.build());
         }
         Matrix out = c.tiedEmbeddings() ? emb : random(rnd, c.vocab(), d, 1.0f, dtype);
+        return new Model(c, new ModelWeights(emb, layers, norm(rnd, d), out), tokenizer(c.vocab()), null, "synthetic");
+    }
+
+    /**
+     * The same kind of checkpoint with every matrix a {@link GeneratedWeight}: values exist only when a writer reads
+     * them row by row, so a 7B-parameter shape is written to disk in constant memory. Each matrix has its own seed
+     * (from the run seed, layer and role); norms and biases are small and drawn up front.
+     */
+    public static Model lazy(ModelConfig c, long seed, DType dtype) {
+        Random rnd = new Random(seed);
+        int d = c.hidden();
+        Weight emb = new GeneratedWeight(c.vocab(), d, dtype, CounterNoise.key(seed, -1, TensorRole.TOKEN_EMBEDDING.ordinal(), 0), 1.0f);
+        List<LayerWeights> layers = new ArrayList<>();
+        for (int l = 0; l < c.layerCount(); l++) {
+            LayerShape s = c.layer(l);
+            LayerWeights.Builder b = LayerWeights.builder();
+            for (TensorRole r : TensorRole.LAYER_ROLES) {
+                if (!r.presentIn(s)) continue;
+                int[] sh = r.shape(s, d);
+                b.put(r, switch (r) {
+                    case ATTN_NORM, FFN_NORM -> norm(rnd, d);
+                    case Q_BIAS, K_BIAS, V_BIAS, O_BIAS, DOWN_BIAS -> vec(rnd, sh[0], 0.1f);
+                    default -> new GeneratedWeight(sh[0], sh[1], dtype, CounterNoise.key(seed, l, r.ordinal(), 0), scale(sh[1]));
+                });
+            }
+            layers.add(b.build());
+        }
+        Weight out = c.tiedEmbeddings() ? emb : new GeneratedWeight(c.vocab(), d, dtype, CounterNoise.key(seed, -1, TensorRole.OUTPUT.ordinal(), 0), 1.0f);
         return new Model(c, new ModelWeights(emb, layers, norm(rnd, d), out), tokenizer(c.vocab()), null, "synthetic");
     }
 

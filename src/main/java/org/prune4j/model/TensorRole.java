@@ -23,7 +23,9 @@ public enum TensorRole {
     DOWN_BIAS(Block.MLP, "ffn_down.bias", "mlp.down_proj.bias", false, Axis.NONE),
     TOKEN_EMBEDDING(Block.MODEL, "token_embd.weight", "model.embed_tokens.weight", true, Axis.NONE),
     OUTPUT_NORM(Block.MODEL, "output_norm.weight", "model.norm.weight", false, Axis.NONE),
-    OUTPUT(Block.MODEL, "output.weight", "lm_head.weight", true, Axis.NONE);
+    OUTPUT(Block.MODEL, "output.weight", "lm_head.weight", true, Axis.NONE),
+    /** llama.cpp's per-pair RoPE frequency divisors (LLaMA-3.1 scaling); HF keeps them as config, not a tensor. */
+    ROPE_FREQS(Block.MODEL, "rope_freqs.weight", null, false, Axis.NONE);
 
     /** Where a tensor lives: a layer's attention or MLP sub-block, or the model outside the layers. */
     public enum Block { ATTENTION, MLP, MODEL }
@@ -57,6 +59,7 @@ public enum TensorRole {
 
     /** Hugging Face (transformers LLaMA) tensor name; {@code layer} is ignored for model-level roles. */
     public String hfName(int layer) {
+        if (hf == null) throw new IllegalArgumentException(this + " has no Hugging Face tensor");
         return block == Block.MODEL ? hf : "model.layers." + layer + "." + hf;
     }
 
@@ -85,7 +88,7 @@ public enum TensorRole {
             case K_BIAS, V_BIAS -> new int[]{s.kvDim()};
             case GATE, UP -> new int[]{s.ffnDim(), d};
             case DOWN -> new int[]{d, s.ffnDim()};
-            case TOKEN_EMBEDDING, OUTPUT, OUTPUT_NORM -> throw new IllegalArgumentException(this + " is not a layer tensor");
+            case TOKEN_EMBEDDING, OUTPUT, OUTPUT_NORM, ROPE_FREQS -> throw new IllegalArgumentException(this + " is not a layer tensor");
         };
     }
 

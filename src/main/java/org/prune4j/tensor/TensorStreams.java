@@ -20,7 +20,7 @@ public final class TensorStreams {
      */
     public static DType storedDtype(Weight w, DType requested) {
         DType t = requested != null ? requested : w.dtype();
-        if (requested == null && t == DType.Q8_0 && !(w instanceof Matrix) && !(w instanceof SelectedWeight s && s.wholeRows())) t = DType.F32;
+        if (requested == null && t == DType.Q8_0 && w instanceof SelectedWeight s && !s.wholeRows()) t = DType.F32;
         if (t == DType.Q8_0 && w.cols() % DType.Q8_0.blockSize != 0) t = DType.F16;
         return t;
     }
