@@ -4,6 +4,7 @@ import org.prune4j.calib.ActivationStats;
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.calib.Collector;
 import org.prune4j.calib.LayerSimilarity;
+import org.prune4j.calib.RangeSketch;
 import org.prune4j.engine.Transformer;
 import org.prune4j.eval.TokenScorer;
 import org.prune4j.model.Model;
@@ -110,6 +111,15 @@ public final class ScoringContext {
             if (!Double.isFinite(mean)) throw new Prune4jException("the calibration loss is NaN/Inf under the probed weights");
             return mean;
         }
+    }
+
+    /**
+     * A range sketch Z = Xᵀ·X·Ω of one tap point's activations (width per layer from {@code width}), over the
+     * calibration windows, computed once per (point, columns, seed).
+     */
+    public RangeSketch sketch(org.prune4j.engine.TapPoint point, int[] width, int columns, long sketchSeed) {
+        return cached("sketch:" + point + ":" + columns + ":" + sketchSeed,
+                ctx -> (RangeSketch) runner.run(tf, windows(), List.of(new RangeSketch(point, width, columns, sketchSeed))).get(0));
     }
 
     /** Method-specific evidence, computed once per context under its name. */
