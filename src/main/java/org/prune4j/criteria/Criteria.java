@@ -1,15 +1,12 @@
 package org.prune4j.criteria;
 
-import org.prune4j.util.Prune4jException;
+import org.prune4j.util.Registry;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The registry of criteria by name; the built-in baselines are registered, methods added later register here. */
 public final class Criteria {
-    private static final Map<String, Criterion> BY_NAME = new LinkedHashMap<>();
+    private static final Registry<Criterion> REGISTRY = new Registry<>("pruning method", Criterion::name);
 
     static {
         register(new RandomCriterion());
@@ -22,22 +19,8 @@ public final class Criteria {
 
     private Criteria() {}
 
-    public static synchronized void register(Criterion c) {
-        if (BY_NAME.containsKey(c.name())) throw new IllegalArgumentException("a criterion named '" + c.name() + "' is already registered");
-        BY_NAME.put(c.name(), c);
-    }
-
-    public static synchronized Criterion get(String name) {
-        Criterion c = BY_NAME.get(name);
-        if (c == null) throw new Prune4jException("unknown pruning method '" + name + "'; available: " + String.join(", ", names()));
-        return c;
-    }
-
-    public static synchronized List<String> names() {
-        return new ArrayList<>(BY_NAME.keySet());
-    }
-
-    public static synchronized List<Criterion> all() {
-        return new ArrayList<>(BY_NAME.values());
-    }
+    public static void register(Criterion c) { REGISTRY.register(c); }
+    public static Criterion get(String name) { return REGISTRY.get(name); }
+    public static List<String> names() { return REGISTRY.names(); }
+    public static List<Criterion> all() { return REGISTRY.all(); }
 }

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Causal grouped-query attention over the KV caches of a batch of sequences. Work items are (sequence, head,
- * block of queries); each computes S = Q·Kᵀ and O = softmax(S)·V with the register-blocked GEMM kernel, so prefill
- * attention runs at GEMM speed instead of one horizontal reduction per score.
+ * block of queries); each computes S = Q·Kᵀ and O = softmax(S)·V with the broadcast GEMM kernel over the cache's
+ * transposed keys and row-major values, so prefill attention runs at GEMM speed with no horizontal sum per score
+ * (one head's dot products are too short to amortise one, and its order must not depend on the JIT tier).
  */
 final class Attention {
     /** Queries per work item: bounds the score block at QUERY_BLOCK × context floats. */
@@ -43,10 +44,11 @@ final class Attention {
                 Item it = items.get(i);
                 KvCache cache = chunks.get(it.chunk).cache();
                 int past = cache.length(), nq = it.q1 - it.q0, len = past + it.q1, g = it.head / group;
-                float[] keys = cache.keys[layer], valuesT = cache.values[layer];
+                float[] keysT = cache.keys[layer], values = cache.values[layer];
                 int cap = cache.capacity(), qOff = (it.rowStart + it.q0) * qDim + it.head * hd;
                 float[] s = new float[nq * len];
-                Gemm.multiplyStrided(q, qOff, qDim, nq, hd, keys, g * hd, kvDim, len, s, 0, len);
+                // S = Q·Kᵀ: rows of the transposed key cache are this KV head's dimensions over positions.
+                Gemm.multiplyBroadcast(q, qOff, qDim, nq, hd, keysT, g * hd * cap, cap, len, s, 0, len);
                 for (int r = 0; r < nq; r++) {
                     int valid = past + it.q0 + r + 1, o = r * len;
                     float max = Float.NEGATIVE_INFINITY;
@@ -58,8 +60,8 @@ final class Attention {
                     for (int p = 0; p < valid; p++) s[o + p] *= inv;
                     java.util.Arrays.fill(s, o + valid, o + len, 0f); // causal mask
                 }
-                // O = P·V: rows of the transposed value cache are this KV head's dimensions over positions.
-                Gemm.multiplyStrided(s, 0, len, nq, len, valuesT, g * hd * cap, cap, hd, out, qOff, qDim);
+                // O = P·V: value rows are positions, this KV head's dimensions at g·hd.
+                Gemm.multiplyBroadcast(s, 0, len, nq, len, values, g * hd, kvDim, hd, out, qOff, qDim);
             }
         });
     }

@@ -5,8 +5,8 @@ import org.prune4j.model.ModelConfig;
 /**
  * Keys and values of one sequence, sized per layer (pruned layers keep fewer KV heads, so they get smaller
  * caches; a layer without attention gets none). Capacity is what the caller asks for, not the model's context.
- * Keys are stored [position × kvDim]; values transposed, [kvHead][headDim][capacity], so that both attention
- * products (Q·Kᵀ and P·V) read contiguous rows.
+ * Keys are stored transposed, [kvHead][headDim][capacity], and values [position × kvDim], so that both attention
+ * products (Q·Kᵀ and P·V) broadcast one operand against contiguous vectors of the other and need no horizontal sums.
  */
 public final class KvCache {
     final float[][] keys;
@@ -39,11 +39,11 @@ public final class KvCache {
     /** Stores one position's key and value rows ([kvDim] each) for a layer. */
     void put(int layer, int position, float[] k, float[] v, int off) {
         int kd = kvDim[layer];
-        System.arraycopy(k, off, keys[layer], position * kd, kd);
-        float[] vt = values[layer];
+        System.arraycopy(v, off, values[layer], position * kd, kd);
+        float[] kt = keys[layer];
         for (int i = 0; i < kd; i++) {
             // element (head g, dim j) = index g·hd + j = i lives in row i of the transposed layout
-            vt[i * capacity + position] = v[off + i];
+            kt[i * capacity + position] = k[off + i];
         }
     }
     /** Positions already filled. */

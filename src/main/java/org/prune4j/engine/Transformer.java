@@ -23,6 +23,9 @@ public final class Transformer implements AutoCloseable, Batches.ModelConfigSour
     private final Parallel par;
     private final Taps taps = new Taps();
     private final Map<Integer, Rope> ropes = new HashMap<>();
+    /** Scratch kept between passes: calibration runs many passes of one size, and fresh buffers per pass (hundreds
+     * of MB for wide MLPs) only feed the garbage collector, which lets resident memory grow. */
+    private Buffers scratch;
 
     private final boolean ownsThreads;
 
@@ -97,7 +100,7 @@ public final class Transformer implements AutoCloseable, Batches.ModelConfigSour
         int d = config.hidden(), rows = batch.rows();
         float[] x = batch.x();
         BatchLayout layout = batch.layout();
-        Buffers buf = new Buffers(rows, config);
+        Buffers buf = buffers(rows);
         for (int l = from; l < to; l++) {
             taps.fire(l, TapPoint.LAYER_INPUT, x, rows, d, layout);
             LayerShape s = config.layer(l);
@@ -173,11 +176,18 @@ public final class Transformer implements AutoCloseable, Batches.ModelConfigSour
         return out;
     }
 
+    private Buffers buffers(int rows) {
+        if (scratch == null || scratch.rows < rows) scratch = new Buffers(rows, config);
+        return scratch;
+    }
+
     /** Scratch sized for the widest layer; tap listeners see views of these arrays. */
     private static final class Buffers {
         final float[] xn, q, k, v, att, o, gate, up;
+        final int rows;
 
         Buffers(int rows, ModelConfig c) {
+            this.rows = rows;
             xn = new float[rows * c.hidden()];
             q = new float[rows * c.maxQDim()];
             k = new float[rows * c.maxKvDim()];

@@ -78,13 +78,14 @@ public final class Gemm {
      */
     public static void multiplyStrided(float[] x, int xOff, int ldx, int n, int k, float[] w, int wOff, int ldw, int m,
                                        float[] y, int yOff, int ldy) {
+        float[] red = new float[8 * L];
         for (int r0 = 0; r0 < m; r0 += 64) {
             int rb = Math.min(64, m - r0);
             int t = 0;
             for (; t + 4 <= n; t += 4) {
                 int r = 0;
                 for (; r + 2 <= rb; r += 2) {
-                    kernel4x2(x, xOff + t * ldx, ldx, w, wOff + (r0 + r) * ldw, ldw, k, y, yOff + t * ldy + r0 + r, ldy);
+                    kernel4x2(x, xOff + t * ldx, ldx, w, wOff + (r0 + r) * ldw, ldw, k, y, yOff + t * ldy + r0 + r, ldy, red);
                 }
                 for (; r < rb; r++) {
                     for (int tt = t; tt < t + 4; tt++) y[yOff + tt * ldy + r0 + r] = dot(x, xOff + tt * ldx, w, wOff + (r0 + r) * ldw, k);
@@ -100,7 +101,7 @@ public final class Gemm {
      * Four rows of x (at xo, xo+ldx, ...) against two rows of w (at wo, wo+ldw) over k columns; results go to
      * y[yo + i·ldy + j] for token i, row j. Eight accumulators: every w load serves four tokens, every x load two rows.
      */
-    private static void kernel4x2(float[] x, int xo, int ldx, float[] w, int wo, int ldw, int k, float[] y, int yo, int ldy) {
+    private static void kernel4x2(float[] x, int xo, int ldx, float[] w, int wo, int ldw, int k, float[] y, int yo, int ldy, float[] red) {
         int x0 = xo, x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
         int w0 = wo, w1 = wo + ldw;
         FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
@@ -122,10 +123,20 @@ public final class Gemm {
             a30 = u.fma(v0, a30);
             a31 = u.fma(v1, a31);
         }
-        float s00 = sum(a00), s01 = sum(a01);
-        float s10 = sum(a10), s11 = sum(a11);
-        float s20 = sum(a20), s21 = sum(a21);
-        float s30 = sum(a30), s31 = sum(a31);
+        // Horizontal sums through memory in a fixed order (see lanes): no vector leaves this method, so nothing is
+        // boxed whatever the JIT decides to inline.
+        a00.intoArray(red, 0);
+        a01.intoArray(red, L);
+        a10.intoArray(red, 2 * L);
+        a11.intoArray(red, 3 * L);
+        a20.intoArray(red, 4 * L);
+        a21.intoArray(red, 5 * L);
+        a30.intoArray(red, 6 * L);
+        a31.intoArray(red, 7 * L);
+        float s00 = lanes(red, 0), s01 = lanes(red, L);
+        float s10 = lanes(red, 2 * L), s11 = lanes(red, 3 * L);
+        float s20 = lanes(red, 4 * L), s21 = lanes(red, 5 * L);
+        float s30 = lanes(red, 6 * L), s31 = lanes(red, 7 * L);
         for (; c < k; c++) {
             float v0 = w[w0 + c], v1 = w[w1 + c];
             s00 += x[x0 + c] * v0; s01 += x[x0 + c] * v1;
@@ -140,13 +151,87 @@ public final class Gemm {
     }
 
     /**
-     * Sum of a vector's lanes in lane order. {@code reduceLanes(ADD)} leaves the order open, and the interpreter and
-     * the JIT's intrinsic do add in different orders, so the same product could round differently before and after
-     * warm-up; a fixed order makes every result a function of its inputs alone (deterministic runs and plans).
+     * Sum of a vector's lanes in a fixed order. {@code reduceLanes(ADD)} leaves the order open, and the interpreter
+     * (sequential) and the JIT's intrinsic (a tree of its choosing) do add in different orders, so the same product
+     * could round differently before and after warm-up. Summing the stored lanes by a fixed pairwise tree makes
+     * every result a function of its inputs alone (deterministic runs and plans) in every tier.
      */
     public static float sum(FloatVector v) {
+        float[] red = new float[L];
+        v.intoArray(red, 0);
+        return lanes(red, 0);
+    }
+
+    /** Pairwise tree over red[off .. off+L): lane i + lane i+L/2, then again on the first half, and so on. */
+    static float lanes(float[] red, int off) {
+        if (L == 8) {
+            float a = red[off] + red[off + 4], b = red[off + 1] + red[off + 5], c = red[off + 2] + red[off + 6], d = red[off + 3] + red[off + 7];
+            return (a + c) + (b + d);
+        }
+        float[] t = java.util.Arrays.copyOfRange(red, off, off + L);
+        for (int half = L / 2; half >= 1; half /= 2) for (int i = 0; i < half; i++) t[i] += t[i + half];
+        return t[0];
+    }
+
+
+    /**
+     * Single-threaded y[yOff + t·ldy + j] = Σ_c a[aOff + t·lda + c] · b[bOff + c·ldb + j] for t &lt; n, j &lt; m: B is
+     * row-major along the output, so each a value is broadcast against a vector of B and every output lane sums over
+     * c in order. No horizontal sums (cheaper for short k, and the same bits in every JIT tier). Register block:
+     * 4 rows of A × 2 vectors of B.
+     */
+    public static void multiplyBroadcast(float[] a, int aOff, int lda, int n, int k, float[] b, int bOff, int ldb, int m,
+                                         float[] y, int yOff, int ldy) {
+        int t = 0;
+        for (; t + 4 <= n; t += 4) {
+            int j = 0;
+            for (; j + 2 * L <= m; j += 2 * L) broadcast4x2(a, aOff + t * lda, lda, k, b, bOff + j, ldb, y, yOff + t * ldy + j, ldy);
+            for (; j < m; j++) for (int tt = t; tt < t + 4; tt++) y[yOff + tt * ldy + j] = column(a, aOff + tt * lda, k, b, bOff + j, ldb);
+        }
+        for (; t < n; t++) {
+            int j = 0, ao = aOff + t * lda;
+            for (; j + L <= m; j += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int c = 0; c < k; c++) acc = FloatVector.fromArray(S, b, bOff + c * ldb + j).fma(FloatVector.broadcast(S, a[ao + c]), acc);
+                acc.intoArray(y, yOff + t * ldy + j);
+            }
+            for (; j < m; j++) y[yOff + t * ldy + j] = column(a, ao, k, b, bOff + j, ldb);
+        }
+    }
+
+    private static void broadcast4x2(float[] a, int ao, int lda, int k, float[] b, int bo, int ldb, float[] y, int yo, int ldy) {
+        FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+        FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+        for (int c = 0; c < k; c++) {
+            int br = bo + c * ldb;
+            FloatVector v0 = FloatVector.fromArray(S, b, br), v1 = FloatVector.fromArray(S, b, br + L);
+            FloatVector u = FloatVector.broadcast(S, a[ao + c]);
+            a00 = v0.fma(u, a00);
+            a01 = v1.fma(u, a01);
+            u = FloatVector.broadcast(S, a[ao + lda + c]);
+            a10 = v0.fma(u, a10);
+            a11 = v1.fma(u, a11);
+            u = FloatVector.broadcast(S, a[ao + 2 * lda + c]);
+            a20 = v0.fma(u, a20);
+            a21 = v1.fma(u, a21);
+            u = FloatVector.broadcast(S, a[ao + 3 * lda + c]);
+            a30 = v0.fma(u, a30);
+            a31 = v1.fma(u, a31);
+        }
+        a00.intoArray(y, yo);
+        a01.intoArray(y, yo + L);
+        a10.intoArray(y, yo + ldy);
+        a11.intoArray(y, yo + ldy + L);
+        a20.intoArray(y, yo + 2 * ldy);
+        a21.intoArray(y, yo + 2 * ldy + L);
+        a30.intoArray(y, yo + 3 * ldy);
+        a31.intoArray(y, yo + 3 * ldy + L);
+    }
+
+    /** Σ_c a[ao + c] · b[bo + c·ldb], in order, with the same fused multiply-add the vector lanes use. */
+    private static float column(float[] a, int ao, int k, float[] b, int bo, int ldb) {
         float s = 0;
-        for (int i = 0; i < L; i++) s += v.lane(i);
+        for (int c = 0; c < k; c++) s = Math.fma(a[ao + c], b[bo + c * ldb], s);
         return s;
     }
 

@@ -46,23 +46,35 @@ public final class SyntheticModel {
         Random rnd = new Random(seed);
         int d = c.hidden();
         Matrix emb = random(rnd, c.vocab(), d, 1.0f, dtype);
+        List<LayerWeights> layers = layers(c, rnd, (l, r, sh) -> random(rnd, sh[0], sh[1], scale(sh[1]), dtype));
+        Matrix out = c.tiedEmbeddings() ? emb : random(rnd, c.vocab(), d, 1.0f, dtype);
+        return new Model(c, new ModelWeights(emb, layers, norm(rnd, d), out), tokenizer(c.vocab()), null, "synthetic");
+    }
+
+    /** Makes one layer matrix of a role and shape {rows, cols}. */
+    private interface MatrixMaker {
+        Weight make(int layer, TensorRole role, int[] shape);
+    }
+
+    /** Every layer's tensors in role-table order: norms near 1, small biases, matrices from {@code maker}. */
+    private static List<LayerWeights> layers(ModelConfig c, Random rnd, MatrixMaker maker) {
         List<LayerWeights> layers = new ArrayList<>();
-        for (LayerShape s : c.layers()) {
+        for (int l = 0; l < c.layerCount(); l++) {
+            LayerShape s = c.layer(l);
             // Draw order is the role table's, so a seed gives the same weights as long as the table keeps its order.
             LayerWeights.Builder b = LayerWeights.builder();
             for (TensorRole r : TensorRole.LAYER_ROLES) {
                 if (!r.presentIn(s)) continue;
-                int[] sh = r.shape(s, d);
+                int[] sh = r.shape(s, c.hidden());
                 b.put(r, switch (r) {
-                    case ATTN_NORM, FFN_NORM -> norm(rnd, d);
+                    case ATTN_NORM, FFN_NORM -> norm(rnd, c.hidden());
                     case Q_BIAS, K_BIAS, V_BIAS, O_BIAS, DOWN_BIAS -> vec(rnd, sh[0], 0.1f);
-                    default -> random(rnd, sh[0], sh[1], scale(sh[1]), dtype);
+                    default -> maker.make(l, r, sh);
                 });
             }
             layers.add(b.build());
         }
-        Matrix out = c.tiedEmbeddings() ? emb : random(rnd, c.vocab(), d, 1.0f, dtype);
-        return new Model(c, new ModelWeights(emb, layers, norm(rnd, d), out), tokenizer(c.vocab()), null, "synthetic");
+        return layers;
     }
 
     /**
@@ -74,21 +86,7 @@ public final class SyntheticModel {
         Random rnd = new Random(seed);
         int d = c.hidden();
         Weight emb = new GeneratedWeight(c.vocab(), d, dtype, CounterNoise.key(seed, -1, TensorRole.TOKEN_EMBEDDING.ordinal(), 0), 1.0f);
-        List<LayerWeights> layers = new ArrayList<>();
-        for (int l = 0; l < c.layerCount(); l++) {
-            LayerShape s = c.layer(l);
-            LayerWeights.Builder b = LayerWeights.builder();
-            for (TensorRole r : TensorRole.LAYER_ROLES) {
-                if (!r.presentIn(s)) continue;
-                int[] sh = r.shape(s, d);
-                b.put(r, switch (r) {
-                    case ATTN_NORM, FFN_NORM -> norm(rnd, d);
-                    case Q_BIAS, K_BIAS, V_BIAS, O_BIAS, DOWN_BIAS -> vec(rnd, sh[0], 0.1f);
-                    default -> new GeneratedWeight(sh[0], sh[1], dtype, CounterNoise.key(seed, l, r.ordinal(), 0), scale(sh[1]));
-                });
-            }
-            layers.add(b.build());
-        }
+        List<LayerWeights> layers = layers(c, rnd, (l, r, sh) -> new GeneratedWeight(sh[0], sh[1], dtype, CounterNoise.key(seed, l, r.ordinal(), 0), scale(sh[1])));
         Weight out = c.tiedEmbeddings() ? emb : new GeneratedWeight(c.vocab(), d, dtype, CounterNoise.key(seed, -1, TensorRole.OUTPUT.ordinal(), 0), 1.0f);
         return new Model(c, new ModelWeights(emb, layers, norm(rnd, d), out), tokenizer(c.vocab()), null, "synthetic");
     }

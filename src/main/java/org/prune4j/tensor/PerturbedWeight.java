@@ -8,7 +8,7 @@ package org.prune4j.tensor;
  * @param role an integer naming the tensor's role (its ordinal), part of the noise key
  */
 public record PerturbedWeight(Matrix base, long seed, int layer, int role, double epsilon,
-                              CounterNoise.Distribution distribution) implements Weight {
+                              CounterNoise.Distribution distribution) implements Weight.BaseView {
     public PerturbedWeight {
         if (!Double.isFinite(epsilon)) throw new IllegalArgumentException("perturbation size must be finite, got " + epsilon);
     }
@@ -16,10 +16,6 @@ public record PerturbedWeight(Matrix base, long seed, int layer, int role, doubl
     public long rowKey(int r) {
         return CounterNoise.key(seed, layer, role, r);
     }
-
-    @Override public int rows() { return base.rows(); }
-    @Override public int cols() { return base.cols(); }
-    @Override public DType dtype() { return base.dtype(); }
 
     @Override
     public void readRows(int r0, int n, float[] dst, int dstOff) {

@@ -9,7 +9,7 @@ package org.prune4j.tensor;
  * @param rowIndex row indices into the base, or null for all rows
  * @param colIndex column indices into the base, or null for all columns
  */
-public record SelectedWeight(Matrix base, int[] rowIndex, int[] colIndex) implements Weight {
+public record SelectedWeight(Matrix base, int[] rowIndex, int[] colIndex) implements Weight.BaseView {
     public SelectedWeight {
         if (rowIndex != null) for (int r : rowIndex) if (r < 0 || r >= base.rows()) throw new IllegalArgumentException("row " + r + " outside " + base);
         if (colIndex != null) for (int c : colIndex) if (c < 0 || c >= base.cols()) throw new IllegalArgumentException("column " + c + " outside " + base);
@@ -41,7 +41,6 @@ public record SelectedWeight(Matrix base, int[] rowIndex, int[] colIndex) implem
 
     @Override public int rows() { return rowIndex == null ? base.rows() : rowIndex.length; }
     @Override public int cols() { return colIndex == null ? base.cols() : colIndex.length; }
-    @Override public DType dtype() { return base.dtype(); }
 
     /** True when whole stored rows survive (no column cut): rows can be copied byte for byte in any dtype. */
     public boolean wholeRows() {

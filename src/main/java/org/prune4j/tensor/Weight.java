@@ -8,7 +8,14 @@ package org.prune4j.tensor;
  * and {@link GeneratedWeight} (seeded random values of synthetic checkpoints). Because views never modify the
  * base, "restoring" a weight is dropping the view.
  */
-public sealed interface Weight permits Matrix, PerturbedWeight, LowRankWeight, SelectedWeight, GeneratedWeight {
+public sealed interface Weight permits Matrix, GeneratedWeight, Weight.BaseView {
+    /** A view that changes a stored matrix's values and keeps its shape. */
+    sealed interface BaseView extends Weight permits PerturbedWeight, LowRankWeight, SelectedWeight {
+        @Override default int rows() { return base().rows(); }
+        @Override default int cols() { return base().cols(); }
+        @Override default DType dtype() { return base().dtype(); }
+    }
+
     int rows();
 
     int cols();
