@@ -88,11 +88,11 @@ public final class Gemm {
                     kernel4x2(x, xOff + t * ldx, ldx, w, wOff + (r0 + r) * ldw, ldw, k, y, yOff + t * ldy + r0 + r, ldy, red);
                 }
                 for (; r < rb; r++) {
-                    for (int tt = t; tt < t + 4; tt++) y[yOff + tt * ldy + r0 + r] = dot(x, xOff + tt * ldx, w, wOff + (r0 + r) * ldw, k);
+                    for (int tt = t; tt < t + 4; tt++) y[yOff + tt * ldy + r0 + r] = dot(x, xOff + tt * ldx, w, wOff + (r0 + r) * ldw, k, red);
                 }
             }
             for (; t < n; t++) {
-                for (int r = 0; r < rb; r++) y[yOff + t * ldy + r0 + r] = dot(x, xOff + t * ldx, w, wOff + (r0 + r) * ldw, k);
+                for (int r = 0; r < rb; r++) y[yOff + t * ldy + r0 + r] = dot(x, xOff + t * ldx, w, wOff + (r0 + r) * ldw, k, red);
             }
         }
     }
@@ -236,7 +236,7 @@ public final class Gemm {
     }
 
     /** Dot product of two f32 array ranges, vectorised with two accumulators. */
-    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+    public static float dot(float[] a, int ao, float[] b, int bo, int n, float[] red) {
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
         int c = 0;
         for (; c + 2 * L <= n; c += 2 * L) {
@@ -246,7 +246,8 @@ public final class Gemm {
         for (; c + L <= n; c += L) {
             acc0 = FloatVector.fromArray(S, a, ao + c).fma(FloatVector.fromArray(S, b, bo + c), acc0);
         }
-        float s = sum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(red, 0);
+        float s = lanes(red, 0);
         for (; c < n; c++) s += a[ao + c] * b[bo + c];
         return s;
     }
@@ -257,15 +258,16 @@ public final class Gemm {
         int k = w.cols(), m = w.rows();
         long rowBytes = w.rowBytes();
         boolean bf16 = w.dtype() == DType.BF16;
+        float[] red = new float[L];
         for (int r = r0; r < r1; r++) {
             long base = r * rowBytes;
             for (int t = 0; t < n; t++) {
-                y[t * m + r] = bf16 ? dotBf16(seg, base, x, t * k, k) : dotF32(seg, base, x, t * k, k);
+                y[t * m + r] = bf16 ? dotBf16(seg, base, x, t * k, k, red) : dotF32(seg, base, x, t * k, k, red);
             }
         }
     }
 
-    static float dotF32(MemorySegment w, long base, float[] x, int xo, int k) {
+    static float dotF32(MemorySegment w, long base, float[] x, int xo, int k, float[] red) {
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
         int c = 0;
         for (; c + 2 * L <= k; c += 2 * L) {
@@ -275,7 +277,8 @@ public final class Gemm {
         for (; c + L <= k; c += L) {
             acc0 = FloatVector.fromMemorySegment(S, w, base + 4L * c, LE).fma(FloatVector.fromArray(S, x, xo + c), acc0);
         }
-        float s = sum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(red, 0);
+        float s = lanes(red, 0);
         for (; c < k; c++) s += w.get(Matrix.F32, base + 4L * c) * x[xo + c];
         return s;
     }
@@ -284,7 +287,7 @@ public final class Gemm {
             ? ShortVector.SPECIES_128 : VectorSpecies.of(short.class, jdk.incubator.vector.VectorShape.forBitSize(L * 16));
 
     /** bf16 → f32 is a 16-bit left shift of the bit pattern: widen short lanes to int, shift, reinterpret. */
-    static float dotBf16(MemorySegment w, long base, float[] x, int xo, int k) {
+    static float dotBf16(MemorySegment w, long base, float[] x, int xo, int k, float[] red) {
         FloatVector acc = FloatVector.zero(S);
         int c = 0;
         for (; c + L <= k; c += L) {
@@ -293,7 +296,8 @@ public final class Gemm {
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = v.fma(FloatVector.fromArray(S, x, xo + c), acc);
         }
-        float s = sum(acc);
+        acc.intoArray(red, 0);
+        float s = lanes(red, 0);
         for (; c < k; c++) s += Float.intBitsToFloat((w.get(Matrix.I16, base + 2L * c) & 0xFFFF) << 16) * x[xo + c];
         return s;
     }

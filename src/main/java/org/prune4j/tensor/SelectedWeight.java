@@ -15,9 +15,10 @@ public record SelectedWeight(Matrix base, int[] rowIndex, int[] colIndex) implem
         if (colIndex != null) for (int c : colIndex) if (c < 0 || c >= base.cols()) throw new IllegalArgumentException("column " + c + " outside " + base);
     }
 
-    /** Rows of any weight: a view for stored or selected matrices (composed), a copy for other views. */
+    /** Rows of any weight: a view for stored, selected or generated matrices (composed), a copy for other views. */
     public static Weight rowsOf(Weight w, int[] rows) {
         return switch (w) {
+            case GeneratedWeight g -> g.withRows(rows);
             case Matrix m -> new SelectedWeight(m, rows, null);
             case SelectedWeight s -> new SelectedWeight(s.base, s.rowIndex == null ? rows : compose(s.rowIndex, rows), s.colIndex);
             default -> new SelectedWeight(w.materialize(), rows, null);

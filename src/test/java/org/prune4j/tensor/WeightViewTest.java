@@ -114,4 +114,16 @@ class WeightViewTest {
             }
         }
     }
+
+    @Test
+    void generatedWeightsKeepTheirDtypeThroughARowPermutation() {
+        GeneratedWeight g = new GeneratedWeight(8, 16, DType.BF16, 5, 0.5f);
+        int[] order = {7, 6, 5, 4, 3, 2, 1, 0};
+        Weight p = SelectedWeight.rowsOf(g, order);
+        assertThat(p).isInstanceOf(GeneratedWeight.class);
+        assertThat(p.dtype()).isEqualTo(DType.BF16); // written as BF16, not materialised as F32
+        assertThat(TensorStreams.storedDtype(p, null)).isEqualTo(DType.BF16);
+        for (int r = 0; r < 8; r++) assertThat(p.row(r)).containsExactly(g.row(order[r]));
+        assertThat(SelectedWeight.rowsOf(p, order).row(3)).containsExactly(g.row(3));
+    }
 }
