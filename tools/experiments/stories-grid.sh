@@ -8,7 +8,7 @@ out="${1:-$root/out/stories-grid}"
 mkdir -p "$out"
 calib="$root/data/tinystories/TinyStories-train.head1000rows.sel596.txt"
 eval="$root/data/tinystories/TinyStories-valid.head46.txt"
-for m in random magnitude wanda-sp flap block-influence; do
+for m in random magnitude wanda-sp flap flap-headsum block-influence; do
   for r in 0.1 0.2 0.3 0.5; do
     "$root/prune4j" prune --model "$root/data/stories260K/stories260K.bin" --method "$m" --ratio "$r" \
       --calib "$calib" --calib-samples 64 --calib-len 128 --seed 0 --eval "$eval" --protocol documents \
@@ -19,7 +19,7 @@ done
 python3 - "$out" <<'PY'
 import json, sys, os
 out = sys.argv[1]
-methods = ["random", "magnitude", "wanda-sp", "flap", "block-influence"]
+methods = ["random", "magnitude", "wanda-sp", "flap", "flap-headsum", "block-influence"]
 ratios = ["0.1", "0.2", "0.3", "0.5"]
 lines = ["| method | " + " | ".join(f"{float(r):.0%} target" for r in ratios) + " |", "|---|" + "---|" * len(ratios)]
 dense = None
