@@ -4,6 +4,7 @@ import org.prune4j.calib.ActivationStats;
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.calib.Collector;
 import org.prune4j.calib.LayerSimilarity;
+import org.prune4j.calib.ModuleSeries;
 import org.prune4j.calib.RangeSketch;
 import org.prune4j.engine.Transformer;
 import org.prune4j.eval.TokenScorer;
@@ -120,6 +121,14 @@ public final class ScoringContext {
     public RangeSketch sketch(org.prune4j.engine.TapPoint point, int[] width, int columns, long sketchSeed) {
         return cached("sketch:" + point + ":" + columns + ":" + sketchSeed,
                 ctx -> (RangeSketch) runner.run(tf, windows(), List.of(new RangeSketch(point, width, columns, sketchSeed))).get(0));
+    }
+
+    /**
+     * Per-module output series (attention and MLP contributions per token, projected on the given per-module bases)
+     * over the calibration windows, computed once per key.
+     */
+    public ModuleSeries moduleSeries(String key, org.prune4j.linalg.DenseMatrix[] bases, double[][] means) {
+        return cached("series:" + key, ctx -> (ModuleSeries) runner.run(tf, windows(), List.of(new ModuleSeries(bases, means))).get(0));
     }
 
     /** Method-specific evidence, computed once per context under its name. */

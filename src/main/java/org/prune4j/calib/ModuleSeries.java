@@ -1,0 +1,135 @@
+package org.prune4j.calib;
+
+import org.prune4j.engine.BatchLayout;
+import org.prune4j.engine.TapPoint;
+import org.prune4j.linalg.DenseMatrix;
+import org.prune4j.util.Prune4jException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Per-module output series over tokens: for every calibration window and every module (the attention and the MLP
+ * sub-block of each layer, 2L modules), the module's residual contribution per token (o_proj / down_proj output)
+ * projected on a per-module basis: (y − mean)·B with B [hidden × r]. Tokens are time points, so these are the
+ * series that module-interaction measures (transfer entropy) read. Bases and means come first (e.g. from a
+ * {@link RangeSketch} of the module outputs or a covariance); the series then cost windows × tokens × 2L × r floats.
+ *
+ * <p>Windows are kept in the order their passes ran, so pass states merge by appending in window order.
+ */
+public final class ModuleSeries implements Collector {
+    /** Module index of a layer's sub-block: attention 2l, MLP 2l+1. */
+    public static int module(int layer, boolean mlp) {
+        return 2 * layer + (mlp ? 1 : 0);
+    }
+
+    private final DenseMatrix[] bases;
+    private final double[][] means;
+    private final int r;
+    /** series.get(w)[m] = [tokens × r] of window w, module m (null when the module is absent). */
+    private final List<float[][]> series = new ArrayList<>();
+    private final List<Integer> lengths = new ArrayList<>();
+
+    /**
+     * @param bases per module [hidden × r] (null for a module to skip)
+     * @param means per module [hidden] subtracted before projecting (null: none)
+     */
+    public ModuleSeries(DenseMatrix[] bases, double[][] means) {
+        this.bases = bases;
+        this.means = means;
+        int rr = -1;
+        for (DenseMatrix b : bases) {
+            if (b == null) continue;
+            if (rr >= 0 && b.cols() != rr) throw new Prune4jException("module series bases must share one dimension, got " + rr + " and " + b.cols());
+            rr = b.cols();
+        }
+        this.r = Math.max(rr, 0);
+    }
+
+    @Override
+    public Set<TapPoint> points() {
+        return Set.of(TapPoint.ATTN_OUTPUT, TapPoint.MLP_OUTPUT);
+    }
+
+    @Override
+    public void observe(int layer, TapPoint p, float[] data, int rows, int width, BatchLayout layout) {
+        int m = module(layer, p == TapPoint.MLP_OUTPUT);
+        DenseMatrix b = bases[m];
+        if (b == null) return;
+        // A pass's taps share one layout object; a new one means the next windows, whose sequence indexes start at 0.
+        if (layout != current) startPass(layout);
+        int first = passFirst;
+        double[] mu = means == null ? null : means[m];
+        for (int row = 0; row < rows; row++) {
+            int w = first + layout.sequence()[row], t = layout.position()[row];
+            float[][] s = series.get(w);
+            if (s[m] == null) s[m] = new float[lengths.get(w) * r];
+            int o = row * width;
+            for (int c = 0; c < r; c++) {
+                double acc = 0;
+                for (int j = 0; j < width; j++) acc += (data[o + j] - (mu == null ? 0 : mu[j])) * b.get(j, c);
+                s[m][t * r + c] = (float) acc;
+            }
+        }
+    }
+
+    private BatchLayout current;
+    private int passFirst;
+
+    private void startPass(BatchLayout layout) {
+        current = layout;
+        passFirst = series.size();
+        int n = countWindows(layout);
+        int[] len = new int[n];
+        for (int row = 0; row < layout.rows(); row++) len[layout.sequence()[row]] = Math.max(len[layout.sequence()[row]], layout.position()[row] + 1);
+        for (int i = 0; i < n; i++) {
+            series.add(new float[bases.length][]);
+            lengths.add(len[i]);
+        }
+    }
+
+    private static int countWindows(BatchLayout layout) {
+        int n = 0;
+        for (int s : layout.sequence()) n = Math.max(n, s + 1);
+        return n;
+    }
+
+    /** Windows recorded. */
+    public int windows() {
+        return series.size();
+    }
+
+    /** Tokens of window w. */
+    public int length(int w) {
+        return lengths.get(w);
+    }
+
+    /** The r-dimensional series of one module in one window, [tokens × r] row-major (null if skipped). */
+    public float[] series(int window, int module) {
+        return series.get(window)[module];
+    }
+
+    public int dims() {
+        return r;
+    }
+
+    @Override
+    public ModuleSeries fresh() {
+        return new ModuleSeries(bases, means);
+    }
+
+    @Override
+    public void merge(Collector later) {
+        ModuleSeries o = (ModuleSeries) later;
+        series.addAll(o.series);
+        lengths.addAll(o.lengths);
+    }
+
+    @Override
+    public void finish() {
+        for (float[][] w : series) for (float[] s : w) if (s != null) for (float v : s) {
+            if (!Float.isFinite(v)) throw new Prune4jException("a module output series contains NaN/Inf");
+        }
+    }
+}
