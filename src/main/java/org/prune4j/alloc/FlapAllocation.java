@@ -20,14 +20,9 @@ public final class FlapAllocation extends KnobAllocation {
 
     @Override
     Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
-        Counts out = Counts.of(c.layerCount());
         double[][] zh = standardised(s.heads(), s.standardised()), zc = standardised(s.channels(), s.standardised());
         double tau = quantileThreshold(zh, zc, x);
-        for (int l = 0; l < c.layerCount(); l++) {
-            out.keepHeads()[l] = countAbove(zh[l], tau);
-            out.keepChannels()[l] = countAbove(zc[l], tau);
-        }
-        return out;
+        return countsAbove(zh, zc, tau, tau);
     }
 
     @Override
@@ -70,11 +65,6 @@ public final class FlapAllocation extends KnobAllocation {
                 threshold = score[j];
             }
         }
-        Counts out = Counts.of(c.layerCount());
-        for (int l = 0; l < c.layerCount(); l++) {
-            out.keepHeads()[l] = countAbove(zh[l], threshold);
-            out.keepChannels()[l] = countAbove(zc[l], threshold);
-        }
-        return out;
+        return countsAbove(zh, zc, threshold, threshold);
     }
 }

@@ -13,13 +13,7 @@ public final class GlobalAllocation extends KnobAllocation {
 
     @Override
     Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
-        Counts out = Counts.of(c.layerCount());
         double[][] zh = standardised(s.heads(), s.standardised()), zc = standardised(s.channels(), s.standardised());
-        double th = quantileThreshold(zh, new double[0][], x), tc = quantileThreshold(zc, new double[0][], x);
-        for (int l = 0; l < c.layerCount(); l++) {
-            out.keepHeads()[l] = countAbove(zh[l], th);
-            out.keepChannels()[l] = countAbove(zc[l], tc);
-        }
-        return out;
+        return countsAbove(zh, zc, quantileThreshold(zh, new double[0][], x), quantileThreshold(zc, new double[0][], x));
     }
 }

@@ -95,6 +95,16 @@ abstract class KnobAllocation implements Allocation {
         return idx == 0 ? Double.NEGATIVE_INFINITY : all[idx - 1];
     }
 
+    /** Per layer, the heads above th and the channels above tc. */
+    static Counts countsAbove(double[][] zh, double[][] zc, double th, double tc) {
+        Counts out = Counts.of(zh.length);
+        for (int l = 0; l < zh.length; l++) {
+            out.keepHeads()[l] = countAbove(zh[l], th);
+            out.keepChannels()[l] = countAbove(zc[l], tc);
+        }
+        return out;
+    }
+
     static int countAbove(double[] v, double t) {
         int n = 0;
         for (double x : v) if (x > t) n++;
