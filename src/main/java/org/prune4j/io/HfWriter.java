@@ -33,7 +33,7 @@ public final class HfWriter {
     private HfWriter() {}
 
     public static void write(Model model, Path out, DType dtype, long shardBytes, boolean overwrite) {
-        AtomicOutput.write(out, overwrite, tmp -> writeFolder(model, tmp, dtype, shardBytes));
+        AtomicOutput.write(out, AtomicOutput.Kind.FOLDER, overwrite, tmp -> writeFolder(model, tmp, dtype, shardBytes));
     }
 
     private static void writeFolder(Model model, Path dir, DType dtype, long shardBytes) throws IOException {

@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Writes an output file or folder under a temporary sibling name and renames it into place only when complete,
- * so an interrupted run never leaves a half-written model where a real one is expected.
+ * so an interrupted run never leaves a half-written model where a real one is expected. Replacing ({@code --force})
+ * never deletes what prune4j did not write: a file output replaces only a regular file (by an atomic rename); a
+ * folder output replaces only a folder holding nothing but files prune4j writes there. Empty paths, "." and ".."
+ * and the filesystem root are refused.
  */
 public final class AtomicOutput {
     /** Writes the content at the given (temporary) path. */
@@ -19,21 +23,41 @@ public final class AtomicOutput {
         void write(Path tmp) throws IOException;
     }
 
+    /** What an output is: one file, or a folder of files. */
+    public enum Kind { FILE, FOLDER }
+
+    /** File names prune4j writes into an output folder; anything else in an existing folder makes it foreign. */
+    private static final Set<String> FOLDER_FILES = Set.of("config.json", "tokenizer.json", "tokenizer_config.json",
+            "model.safetensors", "model.safetensors.index.json");
+
     private AtomicOutput() {}
 
     public static void write(Path target, boolean overwrite, Writer writer) {
-        Path abs = target.toAbsolutePath();
-        if (Files.exists(abs) && !overwrite) {
-            throw Prune4jException.inFile(target, "already exists; choose another --out or remove it first");
+        write(target, Kind.FILE, overwrite, writer);
+    }
+
+    public static void write(Path target, Kind kind, boolean overwrite, Writer writer) {
+        Path abs = checkedTarget(target);
+        if (Files.exists(abs)) {
+            if (!overwrite) throw Prune4jException.inFile(target, "already exists; choose another --out or remove it first");
+            requireReplaceable(target, abs, kind);
         }
         Path parent = abs.getParent();
         Path tmp = parent.resolve("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path old = parent.resolve("." + abs.getFileName() + ".old-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(parent);
-            deleteRecursively(tmp);
+            deleteOwnTemp(tmp);
             writer.write(tmp);
-            if (overwrite) deleteRecursively(abs);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            if (kind == Kind.FILE) {
+                // rename(2) replaces a regular file atomically: the old file stays until the new one is complete.
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                boolean replacing = Files.exists(abs);
+                if (replacing) Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+                if (replacing) deleteOwnTemp(old);
+            }
         } catch (FileAlreadyExistsException e) {
             deleteQuietly(tmp);
             throw Prune4jException.inFile(target, "already exists");
@@ -46,16 +70,47 @@ public final class AtomicOutput {
         }
     }
 
+    /** Refuses paths that name no file of their own: "", ".", "..", a root. */
+    private static Path checkedTarget(Path target) {
+        String s = target.toString();
+        Path name = target.getFileName(), normal = target.normalize().getFileName();
+        if (s.isBlank() || name == null || name.toString().equals(".") || name.toString().equals("..")
+                || normal == null || normal.toString().isEmpty() || target.toAbsolutePath().normalize().getParent() == null) {
+            throw new Prune4jException("'" + s + "' is not an output path: name a file or a new folder");
+        }
+        return target.toAbsolutePath().normalize();
+    }
+
+    private static void requireReplaceable(Path target, Path abs, Kind kind) {
+        if (kind == Kind.FILE) {
+            if (!Files.isRegularFile(abs)) throw Prune4jException.inFile(target, "is a folder, not a file prune4j wrote; it is never replaced");
+            return;
+        }
+        if (!Files.isDirectory(abs)) throw Prune4jException.inFile(target, "is a file, not a model folder prune4j wrote; it is never replaced");
+        try (Stream<Path> s = Files.list(abs)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                boolean ours = Files.isRegularFile(p) && (FOLDER_FILES.contains(n) || n.matches("model-\\d{5}-of-\\d{5}\\.safetensors"));
+                if (!ours) throw Prune4jException.inFile(target, "holds " + n + ", which prune4j does not write; the folder is never replaced");
+            }
+        } catch (IOException e) {
+            throw Prune4jException.inFile(target, "cannot be listed: " + e.getMessage());
+        }
+    }
+
     private static void deleteQuietly(Path p) {
         try {
-            deleteRecursively(p);
+            deleteOwnTemp(p);
         } catch (IOException ignored) {
             // the temporary name is ours alone; a leftover is harmless and replaced next time
         }
     }
 
-    static void deleteRecursively(Path p) throws IOException {
+    /** Deletes one of this class's own temporary outputs (a file, or a folder of plain files). */
+    static void deleteOwnTemp(Path p) throws IOException {
         if (!Files.exists(p)) return;
+        String n = p.getFileName().toString();
+        if (!n.startsWith(".") || !(n.contains(".tmp-") || n.contains(".old-"))) throw new IOException("refusing to delete " + p);
         try (Stream<Path> s = Files.walk(p)) {
             for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
         }
