@@ -15,6 +15,11 @@ import java.util.Set;
  * columns' standardised metric. The scores are then on one scale across layers and module types, which is what
  * FLAP's adaptive allocation compares.
  *
+ * <p>Var(X_j) is the unbiased variance over all calibration tokens (mergeable sums). FLAP's code keeps a running
+ * estimate per sample instead ({@code BiasGPT.add_batch}: its "old" mean aliases the updated one, and the first sample
+ * only seeds the mean); both estimate the same per-column fluctuation, and after the per-layer standardisation only
+ * the relative values matter. The running form is not reproduced because it cannot be merged across machines.
+ *
  * <p>The variant {@code flap-headsum} sums the raw column metric per head (not squared) and leaves the per-layer
  * standardisation over heads to the allocation: prune4j's reading before it was checked against the reference
  * code, kept for comparison.
