@@ -22,18 +22,56 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the CLI and returns the exit code: 0 success, 1 a user-facing error (one line), 2 bad usage. */
+    /**
+     * Runs the CLI and returns the exit code: 0 success, 1 a user-facing error (one line), 2 bad usage (the one wrong
+     * option and a pointer to --help, not the whole usage). Any other exception is a bug: one line with an id, and
+     * the stack trace in a log file named in that line.
+     */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("prune4j: " + oneLine(ex.getMessage()));
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             while (!(t instanceof Prune4jException) && t.getCause() != null) t = t.getCause();
             if (t instanceof Prune4jException p) {
-                System.err.println("prune4j: " + p.getMessage());
+                cmd.getErr().println("prune4j: " + oneLine(p.getMessage()));
                 return 1;
             }
-            throw ex;
+            cmd.getErr().println("prune4j: internal error " + report(ex) + ": " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage())));
+            return 1;
         });
         return cl.execute(args);
+    }
+
+    /** A message on one line, control characters escaped and length capped (file bytes may end up in messages). */
+    static String oneLine(String m) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < m.length() && b.length() < 400; i++) {
+            char c = m.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\t') b.append(' ');
+            else if (Character.isISOControl(c)) b.append(String.format("\\x%02x", (int) c));
+            else b.append(c);
+        }
+        if (b.length() >= 400) b.append("…");
+        return b.toString().strip();
+    }
+
+    /** Writes the trace to a log file and returns "ID (trace in FILE)". */
+    private static String report(Throwable ex) {
+        String id = Long.toHexString(System.nanoTime() & 0xffffffL);
+        try {
+            java.nio.file.Path log = java.nio.file.Files.createTempFile("prune4j-error-" + id + "-", ".log");
+            java.io.StringWriter w = new java.io.StringWriter();
+            ex.printStackTrace(new java.io.PrintWriter(w));
+            java.nio.file.Files.writeString(log, w.toString());
+            return id + " (trace in " + log + ")";
+        } catch (java.io.IOException e) {
+            return id;
+        }
     }
 }
