@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * so an interrupted run never leaves a half-written model where a real one is expected. Replacing ({@code --force})
  * never deletes what prune4j did not write: a file output replaces only a regular file (by an atomic rename); a
  * folder output replaces only a folder holding nothing but files prune4j writes there. Empty paths, "." and ".."
- * and the filesystem root are refused.
+ * and the filesystem root are refused. A temporary is removed on normal exit, on SIGINT/SIGTERM (a shutdown hook),
+ * and, when a run was killed outright, by the next run that writes the same output.
  */
 public final class AtomicOutput {
     /** Writes the content at the given (temporary) path. */
@@ -29,6 +30,13 @@ public final class AtomicOutput {
     /** File names prune4j writes into an output folder; anything else in an existing folder makes it foreign. */
     private static final Set<String> FOLDER_FILES = Set.of("config.json", "tokenizer.json", "tokenizer_config.json",
             "model.safetensors", "model.safetensors.index.json");
+
+    /** Temporaries being written now: removed by a shutdown hook if the JVM is stopped (SIGINT, SIGTERM). */
+    private static final Set<Path> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(AtomicOutput::deleteQuietly), "prune4j-temp-cleanup"));
+    }
 
     private AtomicOutput() {}
 
@@ -45,9 +53,11 @@ public final class AtomicOutput {
         Path parent = abs.getParent();
         Path tmp = parent.resolve("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         Path old = parent.resolve("." + abs.getFileName() + ".old-" + ProcessHandle.current().pid());
+        LIVE.add(tmp);
         try {
             Files.createDirectories(parent);
             deleteOwnTemp(tmp);
+            removeStale(parent, abs.getFileName().toString());
             writer.write(tmp);
             if (kind == Kind.FILE) {
                 // rename(2) replaces a regular file atomically: the old file stays until the new one is complete.
@@ -67,6 +77,30 @@ public final class AtomicOutput {
         } catch (RuntimeException e) {
             deleteQuietly(tmp);
             throw e;
+        } finally {
+            LIVE.remove(tmp);
+        }
+    }
+
+    /**
+     * Removes temporaries of this output left by runs that were killed outright (kill -9, power loss): names
+     * ".NAME.tmp-PID" / ".NAME.old-PID" whose process no longer exists.
+     */
+    private static void removeStale(Path dir, String name) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                for (String kind : new String[]{".tmp-", ".old-"}) {
+                    String prefix = "." + name + kind;
+                    if (!n.startsWith(prefix)) continue;
+                    try {
+                        long pid = Long.parseLong(n.substring(prefix.length()));
+                        if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()) deleteOwnTemp(p);
+                    } catch (NumberFormatException ignored) {
+                        // not one of ours
+                    }
+                }
+            }
         }
     }
 

@@ -49,4 +49,16 @@ class OutputSafetyTest {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("hf", "m.gguf"); // no temporaries left
         }
     }
+
+    @Test
+    void staleTemporariesOfAKilledRunAreRemovedByTheNextRun() throws Exception {
+        Path dir = TestData.tempDir();
+        long dead = 4_000_000_000L; // above any pid_max: no such process
+        Path stale = dir.resolve(".m.gguf.tmp-" + dead), foreign = dir.resolve(".m.gguf.tmp-notapid");
+        Files.writeString(stale, "half-written");
+        Files.writeString(foreign, "someone else's");
+        assertThat(CliRunner.run("convert", "--model", MODEL, "--to", "gguf", "--out", dir.resolve("m.gguf").toString()).exit()).isZero();
+        assertThat(stale).doesNotExist();
+        assertThat(foreign).exists();
+    }
 }
