@@ -25,7 +25,7 @@ public final class GgufModelWriter {
     public static void write(Model model, Path out, DType dtype, boolean overwrite) {
         ModelConfig c = model.config();
         if (model.tokenizer() == null) {
-            throw Prune4jException.inFile(out, "the model has no tokenizer to embed; pass --tokenizer");
+            throw Prune4jException.inFile(out, "the model has no tokenizer to embed; load one with the model");
         }
         for (int l = 0; l < c.layerCount(); l++) {
             LayerShape s = c.layer(l);

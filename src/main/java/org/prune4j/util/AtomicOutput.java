@@ -47,7 +47,7 @@ public final class AtomicOutput {
     public static void write(Path target, Kind kind, boolean overwrite, Writer writer) {
         Path abs = checkedTarget(target);
         if (Files.exists(abs)) {
-            if (!overwrite) throw Prune4jException.inFile(target, "already exists; choose another --out or remove it first");
+            if (!overwrite) throw Prune4jException.inFile(target, "already exists; choose another output or allow replacing it");
             requireReplaceable(target, abs, kind);
         }
         Path parent = abs.getParent();
