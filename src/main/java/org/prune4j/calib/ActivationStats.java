@@ -2,6 +2,7 @@ package org.prune4j.calib;
 
 import org.prune4j.engine.BatchLayout;
 import org.prune4j.engine.TapPoint;
+import org.prune4j.model.LayerShape;
 import org.prune4j.model.ModelConfig;
 import org.prune4j.util.Prune4jException;
 
@@ -16,23 +17,11 @@ public final class ActivationStats implements Collector {
     private final int[] qDim, ffn;
     public long tokens;
     public final double[][] oSum, oSumSq, downSum, downSumSq;
+    /** The layer whose inputs count tokens: the first one observed (passes may start at any layer). */
+    private int countingLayer = -1;
 
     public ActivationStats(ModelConfig c) {
-        int n = c.layerCount();
-        qDim = new int[n];
-        ffn = new int[n];
-        oSum = new double[n][];
-        oSumSq = new double[n][];
-        downSum = new double[n][];
-        downSumSq = new double[n][];
-        for (int l = 0; l < n; l++) {
-            qDim[l] = c.layer(l).qDim();
-            ffn[l] = c.layer(l).ffnDim();
-            oSum[l] = new double[qDim[l]];
-            oSumSq[l] = new double[qDim[l]];
-            downSum[l] = new double[ffn[l]];
-            downSumSq[l] = new double[ffn[l]];
-        }
+        this(c.layers().stream().mapToInt(LayerShape::qDim).toArray(), c.layers().stream().mapToInt(LayerShape::ffnDim).toArray());
     }
 
     private ActivationStats(int[] qDim, int[] ffn) {
@@ -60,19 +49,14 @@ public final class ActivationStats implements Collector {
     public void observe(int layer, TapPoint p, float[] data, int rows, int width, BatchLayout layout) {
         switch (p) {
             // Every layer sees the same tokens; count them once, at the first layer that runs in the pass.
-            case LAYER_INPUT -> { if (layer == firstLayer(layer)) tokens += rows; }
+            case LAYER_INPUT -> {
+                if (countingLayer < 0) countingLayer = layer;
+                if (layer == countingLayer) tokens += rows;
+            }
             case ATTN_HEADS -> accumulate(data, rows, width, oSum[layer], oSumSq[layer]);
             case MLP_HIDDEN -> accumulate(data, rows, width, downSum[layer], downSumSq[layer]);
             default -> { }
         }
-    }
-
-    private int countingLayer = -1;
-
-    /** The layer whose inputs count tokens: the first one observed (passes may start at any layer). */
-    private int firstLayer(int layer) {
-        if (countingLayer < 0) countingLayer = layer;
-        return countingLayer;
     }
 
     @Override

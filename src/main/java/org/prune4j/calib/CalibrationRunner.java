@@ -2,8 +2,6 @@ package org.prune4j.calib;
 
 import org.prune4j.engine.Batches;
 import org.prune4j.engine.BatchLayout;
-import org.prune4j.engine.Chunk;
-import org.prune4j.engine.KvCache;
 import org.prune4j.engine.TapListener;
 import org.prune4j.engine.TapPoint;
 import org.prune4j.engine.Transformer;
@@ -47,8 +45,7 @@ public final class CalibrationRunner {
      * folded state of all passes (each finished).
      */
     public List<Collector> run(Transformer tf, List<int[]> windows, List<? extends Collector> collectors) {
-        List<Collector> total = new ArrayList<>();
-        for (Collector c : collectors) total.add(c.fresh());
+        List<Collector> total = fresh(collectors);
         long all = windows.stream().mapToLong(w -> w.length).sum();
         long[] done = {0};
         for (int[] pass : passes(windows)) {
@@ -63,13 +60,10 @@ public final class CalibrationRunner {
 
     /** One pass over a group of windows with fresh collectors (not finished): the task of a distributed run. */
     public List<Collector> runPass(Transformer tf, List<int[]> windows, List<? extends Collector> kinds) {
-        List<Collector> part = new ArrayList<>();
-        for (Collector c : kinds) part.add(c.fresh());
+        List<Collector> part = fresh(kinds);
         List<AutoCloseable> handles = attach(tf, part);
         try {
-            List<Chunk> chunks = new ArrayList<>();
-            for (int[] w : windows) chunks.add(new Chunk(new KvCache(tf.config(), w.length), w));
-            Transformer.Batch b = tf.embed(chunks);
+            Transformer.Batch b = tf.embed(Batches.chunks(tf.config(), windows));
             tf.runLayers(b, 0, tf.config().layerCount());
         } finally {
             detach(handles);
@@ -86,16 +80,13 @@ public final class CalibrationRunner {
     /** A layer's replacement in sequential mode. */
     public record LayerCut(LayerShape shape, LayerWeights weights) {}
 
-    /** The result of a sequential run: the model with every decided layer replaced. */
-    public record SequentialResult(Model pruned, List<List<Collector>> evidencePerLayer) {}
-
     /**
      * Layer-by-layer calibration: for each layer l, run it over the current hidden states of every window with
      * fresh collectors (the model's layers &lt; l already replaced), let {@code decide} cut it, then run the cut
-     * layer over the same inputs to produce layer l+1's inputs. Hidden states of all windows are kept
+     * layer over the same inputs to produce layer l+1's inputs. Returns the model with every decided layer replaced. Hidden states of all windows are kept
      * (windows × length × hidden floats), as FLAP's reference code keeps them.
      */
-    public SequentialResult sequential(Model model, List<int[]> windows, List<? extends Collector> kinds, LayerDecision decide,
+    public Model sequential(Model model, List<int[]> windows, List<? extends Collector> kinds, LayerDecision decide,
                                        org.prune4j.kernel.Parallel par) {
         List<int[]> passes = passes(windows);
         List<float[]> hidden = new ArrayList<>();
@@ -103,20 +94,17 @@ public final class CalibrationRunner {
         Model current = model;
         try (Transformer tf = new Transformer(current, par)) {
             for (int[] pass : passes) {
-                Transformer.Batch b = tf.embed(chunks(current.config(), windows.subList(pass[0], pass[1])));
+                Transformer.Batch b = tf.embed(Batches.chunks(current.config(), windows.subList(pass[0], pass[1])));
                 hidden.add(b.x());
                 layouts.add(b.layout());
             }
         }
-        List<List<Collector>> perLayer = new ArrayList<>();
         int n = model.config().layerCount();
         for (int l = 0; l < n; l++) {
-            List<Collector> total = new ArrayList<>();
-            for (Collector c : kinds) total.add(c.fresh());
+            List<Collector> total = fresh(kinds);
             try (Transformer tf = new Transformer(current, par)) {
                 for (int p = 0; p < passes.size(); p++) {
-                    List<Collector> part = new ArrayList<>();
-                    for (Collector c : kinds) part.add(c.fresh());
+                    List<Collector> part = fresh(kinds);
                     List<AutoCloseable> handles = attach(tf, part);
                     try {
                         runLayer(tf, l, hidden.get(p).clone(), layouts.get(p), windows.subList(passes.get(p)[0], passes.get(p)[1]));
@@ -127,7 +115,6 @@ public final class CalibrationRunner {
                 }
             }
             for (Collector c : total) c.finish();
-            perLayer.add(total);
             LayerCut cut = decide.decide(l, current, total);
             if (cut != null) current = replaceLayer(current, l, cut);
             try (Transformer tf = new Transformer(current, par)) {
@@ -137,17 +124,16 @@ public final class CalibrationRunner {
             }
             progress.update(l + 1, n);
         }
-        return new SequentialResult(current, perLayer);
+        return current;
     }
 
     private static void runLayer(Transformer tf, int layer, float[] x, BatchLayout layout, List<int[]> windows) {
-        List<Chunk> cs = chunks(tf.config(), windows);
-        tf.runLayers(new Transformer.Batch(x, layout.rows(), layout, cs), layer, layer + 1);
+        tf.runLayers(new Transformer.Batch(x, layout.rows(), layout, Batches.chunks(tf.config(), windows)), layer, layer + 1);
     }
 
-    private static List<Chunk> chunks(ModelConfig c, List<int[]> windows) {
-        List<Chunk> out = new ArrayList<>();
-        for (int[] w : windows) out.add(new Chunk(new KvCache(c, w.length), w));
+    private static List<Collector> fresh(List<? extends Collector> kinds) {
+        List<Collector> out = new ArrayList<>();
+        for (Collector c : kinds) out.add(c.fresh());
         return out;
     }
 

@@ -41,20 +41,25 @@ public final class Batches {
                            ProgressListener progress) {
         long total = sequences.stream().mapToLong(s -> s.length).sum(), done = 0;
         for (int[] pass : plan(sequences, Math.max(1, batchTokens))) {
-            List<Chunk> chunks = new ArrayList<>();
             int[] ids = new int[pass[1] - pass[0]];
             for (int i = pass[0]; i < pass[1]; i++) {
                 int[] s = sequences.get(i);
                 if (s.length > model.config().contextLength()) {
                     throw new IllegalArgumentException("sequence of " + s.length + " tokens exceeds the model context " + model.config().contextLength());
                 }
-                chunks.add(new Chunk(new KvCache(model.config(), s.length), s));
                 ids[i - pass[0]] = i;
                 done += s.length;
             }
-            consumer.accept(chunks, ids);
+            consumer.accept(chunks(model.config(), sequences.subList(pass[0], pass[1])), ids);
             progress.update(done, total);
         }
+    }
+
+    /** One chunk per sequence, each with a fresh cache sized to it. */
+    public static List<Chunk> chunks(org.prune4j.model.ModelConfig config, List<int[]> sequences) {
+        List<Chunk> out = new ArrayList<>();
+        for (int[] s : sequences) out.add(new Chunk(new KvCache(config, s.length), s));
+        return out;
     }
 
     /** Anything that knows the config caches are sized for (a Transformer). */

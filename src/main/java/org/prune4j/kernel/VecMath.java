@@ -46,8 +46,4 @@ public final class VecMath {
         p = p * (r * r) + r + 1f;
         return p * Float.intBitsToFloat(((int) n + 127) << 23);
     }
-
-    public static VectorSpecies<Float> species() {
-        return S;
-    }
 }

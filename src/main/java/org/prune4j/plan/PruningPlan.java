@@ -71,13 +71,17 @@ public record PruningPlan(List<LayerPlan> layers, boolean biasCompensation) {
         for (int l = 0; l < layers.size(); l++) {
             LayerPlan p = layers.get(l);
             if (p.removed()) continue;
-            LayerShape s = c.layer(l);
-            boolean att = p.keepsAttention(), mlp = p.keepsMlp();
-            out.add(new LayerShape(p.keptHeads().length, p.keptKvGroups().length, s.headDim(), p.keptChannels().length,
-                    att && s.qkvBias(), att && (s.oBias() || biasCompensation), mlp && (s.downBias() || biasCompensation)));
+            out.add(shapeAfter(c.layer(l), p, biasCompensation));
         }
         if (out.isEmpty()) throw new Prune4jException("the plan removes every layer");
         return c.withLayers(out);
+    }
+
+    /** The shape a layer of shape s has after its plan p (output biases appear when compensating). */
+    public static LayerShape shapeAfter(LayerShape s, LayerPlan p, boolean biasCompensation) {
+        boolean att = p.keepsAttention(), mlp = p.keepsMlp();
+        return new LayerShape(p.keptHeads().length, p.keptKvGroups().length, s.headDim(), p.keptChannels().length,
+                att && s.qkvBias(), att && (s.oBias() || biasCompensation), mlp && (s.downBias() || biasCompensation));
     }
 
     /** Fraction of the model's total parameters (embeddings and output included) that the plan removes. */

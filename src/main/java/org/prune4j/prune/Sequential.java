@@ -45,26 +45,21 @@ final class Sequential {
         Scores zero = new Scores("counts", zeros(c, true), zeros(c, false), new double[c.layerCount()]);
         PruningPlan counts = Allocations.get("uniform").allocate(c, zero, m.target(), m.constraints(), resolved.biasCompensation());
         List<LayerPlan> layers = new ArrayList<>();
-        CalibrationRunner.SequentialResult res = ctx.runner().sequential(model, ctx.windows(), List.of(new ActivationStats(c)),
+        Model pruned = ctx.runner().sequential(model, ctx.windows(), List.of(new ActivationStats(c)),
                 (l, current, evidence) -> {
                     LayerShape s = c.layer(l);
-                    LayerPlan p;
-                    if (m.constraints().protectedLayers().contains(l)) {
-                        p = LayerPlan.keepAll(s.heads(), s.kvHeads(), s.ffnDim());
-                    } else {
-                        ActivationStats st = (ActivationStats) evidence.get(0);
-                        double[] h = new double[s.heads()], ch = new double[s.ffnDim()];
-                        lc.scoreLayer(l, s, current.weights().layers().get(l), st, h, ch);
-                        LayerPlan n = counts.layers().get(l);
-                        p = LayerRealizer.realize(s, h, ch, n.keptHeads().length, n.keptChannels().length, m.constraints());
-                    }
-                    layers.add(p);
-                    LayerShape after = new PruningPlan(List.of(p), resolved.biasCompensation()).apply(c.withLayers(List.of(s))).layer(0);
                     ActivationStats st = (ActivationStats) evidence.get(0);
+                    double[] h = new double[s.heads()], ch = new double[s.ffnDim()];
+                    lc.scoreLayer(l, s, current.weights().layers().get(l), st, h, ch);
+                    // The counts already keep protected layers whole, and a full budget realises to everything.
+                    LayerPlan n = counts.layers().get(l);
+                    LayerPlan p = LayerRealizer.realize(s, h, ch, n.keptHeads().length, n.keptChannels().length, m.constraints());
+                    layers.add(p);
+                    LayerShape after = PruningPlan.shapeAfter(s, p, resolved.biasCompensation());
                     return new CalibrationRunner.LayerCut(after, Surgery.cutLayer(c.hidden(), s, after, current.weights().layers().get(l), p,
                             resolved.biasCompensation(), st.mean(st.oSum[l]), st.mean(st.downSum[l])));
                 }, par);
-        return new Outcome(new PruningPlan(layers, resolved.biasCompensation()), res.pruned());
+        return new Outcome(new PruningPlan(layers, resolved.biasCompensation()), pruned);
     }
 
     private static double[][] zeros(ModelConfig c, boolean heads) {
