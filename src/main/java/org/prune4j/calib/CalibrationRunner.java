@@ -35,6 +35,11 @@ public final class CalibrationRunner {
         this.progress = progress;
     }
 
+    /** The progress listener of this run's calibration work (criteria with passes of their own report to it). */
+    public ProgressListener progress() {
+        return progress;
+    }
+
     /** The windows of each pass, as index ranges [from, to): what a distributed run splits. */
     public List<int[]> passes(List<int[]> windows) {
         return Batches.plan(windows, passTokens);

@@ -32,6 +32,8 @@ public final class MethodsCommand implements Callable<Integer> {
             m.put("needs", c.needs().stream().map(e -> e.name().toLowerCase()).sorted().toList());
             m.put("defaultAllocation", c.defaultAllocation());
             m.put("defaultBiasCompensation", c.defaultBiasCompensation());
+            m.put("defaultCalibrationSamples", c.defaultCalibrationSamples());
+            m.put("options", c.options().stream().sorted().map(o -> "--" + o).toList());
             ms.add(m);
         }
         List<Map<String, Object>> as = new ArrayList<>();
@@ -43,8 +45,9 @@ public final class MethodsCommand implements Callable<Integer> {
         System.out.println("methods (--method):");
         for (Criterion c : Criteria.all()) {
             String needs = c.needs().isEmpty() ? "weights only" : c.needs().stream().map(Evidence::name).map(String::toLowerCase).sorted().collect(Collectors.joining(", "));
-            System.out.printf("  %-16s %s%n  %-16s needs: %s; default allocation %s%s%n", c.name(), c.summary(), "", needs, c.defaultAllocation(),
-                    c.defaultBiasCompensation() ? ", bias compensation" : "");
+            System.out.printf("  %-16s %s%n  %-16s needs: %s; default allocation %s%s%s%n", c.name(), c.summary(), "", needs, c.defaultAllocation(),
+                    c.defaultBiasCompensation() ? ", bias compensation" : "",
+                    c.options().isEmpty() ? "" : "; options " + c.options().stream().sorted().map(o -> "--" + o).collect(Collectors.joining(" ")));
         }
         System.out.println("allocations (--allocation):");
         for (Allocation a : Allocations.all()) System.out.printf("  %-16s %s%n", a.name(), a.summary());

@@ -2,6 +2,7 @@ package org.prune4j.cli;
 
 import org.prune4j.alloc.Constraints;
 import org.prune4j.alloc.Target;
+import org.prune4j.criteria.MethodOptions;
 import org.prune4j.eval.Corpus;
 import org.prune4j.plan.PlanJson;
 import org.prune4j.prune.PruneRequest;
@@ -14,7 +15,7 @@ import java.util.List;
 
 /** Options shared by {@code prune} and {@code plan}; the CLI's only job is to turn them into a {@link PruneRequest}. */
 public final class PruneOptions {
-    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence, taylor, mini-llm (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--ratio", description = "Fraction to remove, in (0, 1): of all parameters, or of attention+MLP weights with --ratio-basis flap")
@@ -38,8 +39,8 @@ public final class PruneOptions {
     @Option(names = "--calib", description = "Calibration text: plain (optionally <|endoftext|>-separated), jsonl with a text field, or HF parquet with a text column")
     Path calib;
 
-    @Option(names = "--calib-samples", defaultValue = "64", description = "Calibration sequences (default: ${DEFAULT-VALUE})")
-    int calibSamples;
+    @Option(names = "--calib-samples", description = "Calibration sequences (default: the method's own: 10 for taylor and mini-llm, as LLM-Pruner; 64 otherwise)")
+    Integer calibSamples;
 
     @Option(names = "--calib-len", defaultValue = "128", description = "Tokens per calibration sequence (default: ${DEFAULT-VALUE})")
     int calibLen;
@@ -56,13 +57,36 @@ public final class PruneOptions {
     @Option(names = "--min-channels", defaultValue = "1", description = "MLP channels each pruned layer keeps at least (default: ${DEFAULT-VALUE})")
     int minChannels;
 
+    @Option(names = "--layer-range", description = "Layers to score and prune, A:B (A <= l < B) or all (default: the method's own; taylor and mini-llm: LLM-Pruner's 4..29 of 32, scaled)")
+    String layerRange;
+
+    @Option(names = "--taylor", description = "taylor: element1 (Σ|W·g|), element2 (Σ|W·g − ½W·F·W|, per-window Fisher) or vector (|ΣW·g|) (default: element1)")
+    String taylor;
+
+    @Option(names = "--zo-eps", description = "mini-llm: perturbation size ε of the two-point loss difference (default: 1e-3)")
+    String zoEps;
+
+    @Option(names = "--zo-samples", description = "mini-llm: perturbations q per scope unit (default: 8)")
+    String zoSamples;
+
+    @Option(names = "--zo-dist", description = "mini-llm: gaussian or rademacher perturbations (default: gaussian)")
+    String zoDist;
+
+    @Option(names = "--zo-scope", description = "mini-llm: global (all layers per probe, the paper's Algorithm 1), layer or module (default: layer)")
+    String zoScope;
+
+    @Option(names = "--x-stat", description = "mini-llm: input statistic x̄: l2 (‖X_j‖₂) or mean (signed mean) (default: l2)")
+    String xStat;
+
     @Option(names = "--channel-multiple", defaultValue = "1", description = "Round kept MLP widths down to a multiple of this (default: ${DEFAULT-VALUE})")
     int channelMultiple;
 
     PruneRequest request(PruneRequest.Evaluation eval, int threads) {
         if (ratio == null && plan == null) throw new Prune4jException("give --ratio (or --plan)");
         if (ratio != null && !(ratio > 0 && ratio < 1)) throw new Prune4jException("--ratio must be in (0, 1), got " + ratio);
-        if (calibSamples < 1 || calibLen < 2) throw new Prune4jException("--calib-samples must be >= 1 and --calib-len >= 2");
+        int samples = calibSamples != null ? calibSamples
+                : plan != null ? 64 : org.prune4j.criteria.Criteria.get(method).defaultCalibrationSamples();
+        if (samples < 1 || calibLen < 2) throw new Prune4jException("--calib-samples must be >= 1 and --calib-len >= 2");
         if (threads < 1) throw new Prune4jException("--threads must be at least 1, got " + threads);
         Target.Basis basis = switch (ratioBasis) {
             case "total" -> Target.Basis.TOTAL_PARAMETERS;
@@ -77,10 +101,23 @@ public final class PruneOptions {
         if (minHeads < 1 || minChannels < 1 || channelMultiple < 1) {
             throw new Prune4jException("--min-heads, --min-channels and --channel-multiple must be at least 1");
         }
+        java.util.Map<String, String> options = new java.util.TreeMap<>();
+        putIfGiven(options, MethodOptions.LAYER_RANGE, layerRange);
+        putIfGiven(options, "taylor", taylor);
+        putIfGiven(options, "zo-eps", zoEps);
+        putIfGiven(options, "zo-samples", zoSamples);
+        putIfGiven(options, "zo-dist", zoDist);
+        putIfGiven(options, "zo-scope", zoScope);
+        putIfGiven(options, "x-stat", xStat);
         PruneRequest.Method m = new PruneRequest.Method(method, new Target(ratio == null ? 0.5 : ratio, basis), allocation,
-                new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation, mode);
-        PruneRequest.Calibration c = calib == null ? null : new PruneRequest.Calibration(calib, calibSamples, calibLen);
+                new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation, mode,
+                new MethodOptions(options));
+        PruneRequest.Calibration c = calib == null ? null : new PruneRequest.Calibration(calib, samples, calibLen);
         return new PruneRequest(m, c, eval, PruneRequest.Runtime.threads(threads), seed, plan == null ? null : PlanJson.read(plan));
+    }
+
+    private static void putIfGiven(java.util.Map<String, String> m, String key, String value) {
+        if (value != null) m.put(key, value);
     }
 
     static PruneRequest.Evaluation evaluation(Path eval, String protocol, int seqLen, boolean allowOverlap) {

@@ -15,6 +15,8 @@ public final class Criteria {
         register(new FlapCriterion());
         register(new FlapCriterion(FlapCriterion.HeadScore.SUMMED));
         register(new BlockInfluenceCriterion());
+        register(new TaylorCriterion());
+        register(new MiniLlmCriterion());
     }
 
     private Criteria() {}

@@ -24,6 +24,30 @@ public interface Criterion {
         return "uniform";
     }
 
+    /** The method-specific options it reads ({@link MethodOptions} keys, the CLI flag names without dashes). */
+    default Set<String> options() {
+        return Set.of();
+    }
+
+    /** This criterion with its options applied (itself when it has none); fails with one line on a bad value. */
+    default Criterion configure(MethodOptions o) {
+        o.requireOnly(name(), options());
+        return this;
+    }
+
+    /**
+     * The layers the published method prunes, [start, end), or null for every layer (e.g. LLM-Pruner's 4…29 of 32,
+     * scaled to the model's depth). Layers outside stay whole; the allocation raises the others' ratio.
+     */
+    default int[] defaultLayerRange(org.prune4j.model.ModelConfig c) {
+        return null;
+    }
+
+    /** Calibration windows the published method uses when the user gives no count (Wanda/FLAP: 64 of 128 tokens here). */
+    default int defaultCalibrationSamples() {
+        return 64;
+    }
+
     /** Whether the published method folds removed inputs' means into output biases. */
     default boolean defaultBiasCompensation() {
         return false;

@@ -13,7 +13,7 @@ public enum Evidence {
     LOSS_PROBES,
     /** Randomised range sketches of activations (functional networks); supplied by the method that needs it. */
     ACTIVATION_SKETCH,
-    /** Exact loss gradients (backprop); supplied by the method that needs it. */
+    /** Exact loss gradients (backprop, {@link ScoringContext#gradients}), streamed to the criterion's sink. */
     GRADIENTS,
     /** Per-module output series over tokens (transfer entropy); supplied by the method that needs it. */
     MODULE_SERIES;

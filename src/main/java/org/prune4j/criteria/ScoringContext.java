@@ -31,6 +31,9 @@ public final class ScoringContext {
     private final Transformer tf;
     private final CalibrationRunner runner;
     private final Map<String, Object> cache = new HashMap<>();
+    /** The dense residual stream per calibration pass at the input of {@code residualLayer} (loss probes). */
+    private List<float[]> residuals;
+    private int residualLayer = -1;
 
     /**
      * @param windows calibration windows (token ids), or null when the run has no calibration text
@@ -100,8 +103,22 @@ public final class ScoringContext {
      * the stored weights are untouched. One loss probe: a scalar, so probes can run anywhere and be summed.
      */
     public double loss(ModelWeights weights) {
+        return loss(weights, 0);
+    }
+
+    /**
+     * {@link #loss(ModelWeights)} for weights that equal this model's in every layer below {@code fromLayer}:
+     * passes resume from the dense residual stream at that layer (kept for the last layer asked, one layer's
+     * rows × d floats), so a probe of layer l costs the layers from l on. Same bits as the full pass.
+     */
+    public double loss(ModelWeights weights, int fromLayer) {
+        if (fromLayer > 0 && residualLayer != fromLayer) {
+            residuals = new TokenScorer(tf, CalibrationRunner.DEFAULT_PASS_TOKENS).residualsAt(windows(), fromLayer);
+            residualLayer = fromLayer;
+        }
         try (Transformer probe = new Transformer(model.withWeights(weights), tf.parallel())) {
-            double[][] nll = new TokenScorer(probe, CalibrationRunner.DEFAULT_PASS_TOKENS).score(windows(), org.prune4j.util.ProgressListener.NONE);
+            double[][] nll = new TokenScorer(probe, CalibrationRunner.DEFAULT_PASS_TOKENS).score(windows(), fromLayer,
+                    fromLayer > 0 ? residuals : null, org.prune4j.util.ProgressListener.NONE);
             double sum = 0;
             long n = 0;
             for (double[] s : nll) {
@@ -112,6 +129,20 @@ public final class ScoringContext {
             if (!Double.isFinite(mean)) throw new Prune4jException("the calibration loss is NaN/Inf under the probed weights");
             return mean;
         }
+    }
+
+    /**
+     * Exact gradients of the mean next-token loss over the calibration windows (backprop with layer checkpointing);
+     * each weight's gradient goes to the sink as soon as it is complete, for the criterion to reduce and drop.
+     */
+    public org.prune4j.grad.Backprop.Loss gradients(org.prune4j.grad.GradientSink sink) {
+        return gradients(windows(), sink);
+    }
+
+    /** Exact gradients over some of the windows (per-sample gradients: one window at a time). */
+    public org.prune4j.grad.Backprop.Loss gradients(List<int[]> some, org.prune4j.grad.GradientSink sink) {
+        org.prune4j.util.ProgressListener p = some.size() == windows().size() ? runner.progress() : org.prune4j.util.ProgressListener.NONE;
+        return new org.prune4j.grad.Backprop(model, tf.parallel()).run(some, sink, p);
     }
 
     /**

@@ -4,13 +4,13 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Small element-wise kernels of the decoder (the GEMMs live in {@link org.prune4j.kernel.Gemm}). */
-final class Ops {
+public final class Ops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private Ops() {}
 
     /** out[r] = x[r] / rms(x[r]) ⊙ w for each of {@code rows} rows of width d. */
-    static void rmsNorm(float[] x, float[] w, float eps, int rows, int d, float[] out) {
+    public static void rmsNorm(float[] x, float[] w, float eps, int rows, int d, float[] out) {
         for (int r = 0; r < rows; r++) {
             int o = r * d;
             double ss = 0;
@@ -21,14 +21,14 @@ final class Ops {
     }
 
     /** x[r] += bias for each row. */
-    static void addBias(float[] x, float[] bias, int rows) {
+    public static void addBias(float[] x, float[] bias, int rows) {
         if (bias == null) return;
         int w = bias.length;
         for (int r = 0; r < rows; r++) for (int i = 0; i < w; i++) x[r * w + i] += bias[i];
     }
 
     /** acc += y over the first n values (the residual connection). */
-    static void addInPlace(float[] acc, float[] y, int n) {
+    public static void addInPlace(float[] acc, float[] y, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
             FloatVector.fromArray(S, acc, i).add(FloatVector.fromArray(S, y, i)).intoArray(acc, i);
@@ -36,12 +36,12 @@ final class Ops {
         for (; i < n; i++) acc[i] += y[i];
     }
 
-    static float silu(float x) {
+    public static float silu(float x) {
         return x / (1f + org.prune4j.kernel.VecMath.exp(-x));
     }
 
     /** gate[i] = SiLU(gate[i]) over n values, with prune4j's tier-independent vector exp (see VecMath). */
-    static void siluInPlace(float[] gate, int n) {
+    public static void siluInPlace(float[] gate, int n) {
         int i = 0;
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
@@ -52,7 +52,7 @@ final class Ops {
     }
 
     /** a[i] *= b[i] over n values. */
-    static void mulInPlace(float[] a, float[] b, int n) {
+    public static void mulInPlace(float[] a, float[] b, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
             FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(a, i);
@@ -61,7 +61,7 @@ final class Ops {
     }
 
     /** x[o+i] = exp(x[o+i] - max) over n values; returns their sum. */
-    static float expShiftSum(float[] x, int o, int n, float max) {
+    public static float expShiftSum(float[] x, int o, int n, float max) {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {

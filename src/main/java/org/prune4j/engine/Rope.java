@@ -7,14 +7,14 @@ import org.prune4j.model.RopeStyle;
  * Rotary position embedding with cos/sin tables grown on demand (LLaMA-3 contexts are too long to tabulate up
  * front). Frequencies follow the reference: θ_i = base^(-2i/hd), optionally re-scaled by LLaMA-3's rule.
  */
-final class Rope {
+public final class Rope {
     private final RopeStyle style;
     private final int headDim;
     private final float[] invFreq;
     private float[] cos = new float[0], sin = new float[0];
     private int positions;
 
-    Rope(ModelConfig c, int headDim) {
+    public Rope(ModelConfig c, int headDim) {
         this.style = c.ropeStyle();
         this.headDim = headDim;
         int half = headDim / 2;
@@ -43,7 +43,19 @@ final class Rope {
     }
 
     /** Rotates every head of every row of x [rows × heads·hd] in place. */
-    void apply(float[] x, int rows, int heads, int[] positionOfRow) {
+    public void apply(float[] x, int rows, int heads, int[] positionOfRow) {
+        rotate(x, rows, heads, positionOfRow, false);
+    }
+
+    /**
+     * The inverse rotation (by −θ), which is also the transpose: it carries a gradient with respect to rotated
+     * vectors back to the vectors before rotation.
+     */
+    public void applyInverse(float[] x, int rows, int heads, int[] positionOfRow) {
+        rotate(x, rows, heads, positionOfRow, true);
+    }
+
+    private void rotate(float[] x, int rows, int heads, int[] positionOfRow, boolean inverse) {
         int maxPos = 0;
         for (int r = 0; r < rows; r++) maxPos = Math.max(maxPos, positionOfRow[r]);
         ensure(maxPos);
@@ -56,7 +68,7 @@ final class Rope {
                 for (int i = 0; i < half; i++) {
                     int a = style == RopeStyle.INTERLEAVED ? base + 2 * i : base + i;
                     int b = style == RopeStyle.INTERLEAVED ? a + 1 : a + half;
-                    float x0 = x[a], x1 = x[b], co = c[tb + i], si = s[tb + i];
+                    float x0 = x[a], x1 = x[b], co = c[tb + i], si = inverse ? -s[tb + i] : s[tb + i];
                     x[a] = x0 * co - x1 * si;
                     x[b] = x0 * si + x1 * co;
                 }

@@ -24,9 +24,36 @@ public final class TokenScorer {
 
     /** Per-sequence NLL of tokens 1..n-1 given their prefixes (natural log); result[i][j] scores token j+1. */
     public double[][] score(List<int[]> sequences, ProgressListener progress) {
-        double[][] out = new double[sequences.size()][];
+        return score(sequences, 0, null, progress);
+    }
+
+    /**
+     * The residual stream at the input of {@code layer} for every pass of these sequences (as {@link #score} packs
+     * them): what {@link #score(List, int, List, ProgressListener)} resumes from when only layers ≥ layer change.
+     */
+    public List<float[]> residualsAt(List<int[]> sequences, int layer) {
+        List<float[]> out = new java.util.ArrayList<>();
         Batches.run(model, sequences, batchTokens, (chunks, ids) -> {
-            Transformer.Hidden h = model.forward(chunks);
+            Transformer.Batch b = model.embed(chunks);
+            model.runLayers(b, 0, layer);
+            out.add(b.x().clone());
+        }, ProgressListener.NONE);
+        return out;
+    }
+
+    /**
+     * Like {@link #score(List, ProgressListener)}, resuming every pass at {@code fromLayer} from saved residuals
+     * (from {@link #residualsAt} of a model that agrees with this one below that layer); the same bits as a full
+     * pass, for the cost of the layers from there on.
+     */
+    public double[][] score(List<int[]> sequences, int fromLayer, List<float[]> residuals, ProgressListener progress) {
+        double[][] out = new double[sequences.size()][];
+        int[] pass = {0};
+        Batches.run(model, sequences, batchTokens, (chunks, ids) -> {
+            Transformer.Batch b = model.embed(chunks);
+            if (fromLayer > 0) System.arraycopy(residuals.get(pass[0]++), 0, b.x(), 0, b.x().length);
+            model.runLayers(b, fromLayer, model.config().layerCount());
+            Transformer.Hidden h = model.finish(b);
             int row = 0;
             for (int id : ids) {
                 out[id] = nll(h, row, sequences.get(id));

@@ -2,6 +2,7 @@ package org.prune4j.prune;
 
 import org.prune4j.alloc.Constraints;
 import org.prune4j.alloc.Target;
+import org.prune4j.criteria.MethodOptions;
 import org.prune4j.eval.Corpus;
 import org.prune4j.plan.PruningPlan;
 import org.prune4j.util.Prune4jException;
@@ -27,13 +28,24 @@ public record PruneRequest(Method method, Calibration calibration, Evaluation ev
      * @param biasCompensation null for the criterion's own
      * @param mode             dense: all statistics from the unpruned model; sequential: layer by layer from a model
      *                         whose earlier layers are already pruned (FLAP's Wanda-SP baseline)
+     * @param options          method-specific settings (zeroth-order probes, Taylor variant, layer range)
      */
     public record Method(String criterion, Target target, String allocation, Constraints constraints, Boolean biasCompensation,
-                         CalibrationMode mode) {
+                         CalibrationMode mode, MethodOptions options) {
         public Method {
             if (criterion == null) throw new Prune4jException("no pruning method given");
             if (constraints == null) constraints = Constraints.defaults();
             if (mode == null) mode = CalibrationMode.DENSE;
+            if (options == null) options = MethodOptions.NONE;
+        }
+
+        public Method(String criterion, Target target, String allocation, Constraints constraints, Boolean biasCompensation,
+                      CalibrationMode mode) {
+            this(criterion, target, allocation, constraints, biasCompensation, mode, MethodOptions.NONE);
+        }
+
+        public Method withConstraints(Constraints k) {
+            return new Method(criterion, target, allocation, k, biasCompensation, mode, options);
         }
 
         public static Method of(String criterion, double ratio) {

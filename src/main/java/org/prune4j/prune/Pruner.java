@@ -2,6 +2,9 @@ package org.prune4j.prune;
 
 import org.prune4j.alloc.Allocation;
 import org.prune4j.alloc.Allocations;
+import org.prune4j.alloc.Constraints;
+import org.prune4j.criteria.MethodOptions;
+import org.prune4j.model.ModelConfig;
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.calib.CalibrationSet;
 import org.prune4j.criteria.Criteria;
@@ -30,8 +33,14 @@ public final class Pruner {
     /** Wall time of each stage, seconds. */
     public record Timings(double calibration, double scoring, double cut, double evaluation, double total) {}
 
-    /** What the run resolved from the request's defaults: the method as it actually ran. */
-    public record Resolved(String criterion, String allocation, boolean biasCompensation) {}
+    /**
+     * What the run resolved from the request's defaults: the method as it actually ran.
+     *
+     * @param options     the method's options as given, plus the layer range it pruned
+     * @param constraints the request's constraints with the layers outside the method's range protected
+     */
+    public record Resolved(String criterion, String allocation, boolean biasCompensation, java.util.Map<String, String> options,
+                           Constraints constraints) {}
 
     /** Everything a run produced, for the report. */
     public record Result(PruningPlan plan, Model pruned, CalibrationSet calibration, Perplexity.Result before,
@@ -45,8 +54,9 @@ public final class Pruner {
      */
     public static Result run(Model model, PruneRequest r, Function<String, ProgressListener> progress, boolean cut) {
         long t0 = System.nanoTime();
-        Resolved resolved = resolve(r);
-        Criterion criterion = r.fixedPlan() == null ? Criteria.get(resolved.criterion()) : null;
+        Resolved resolved = resolve(r, model.config());
+        Criterion criterion = r.fixedPlan() == null ? Criteria.get(resolved.criterion()).configure(r.method().options()) : null;
+        PruneRequest.Method method = r.method().withConstraints(resolved.constraints());
         Set<Evidence> needs = EnumSet.noneOf(Evidence.class);
         if (criterion != null) needs.addAll(criterion.needs());
         if (resolved.biasCompensation() && cut) needs.add(Evidence.ACTIVATION_MOMENTS);
@@ -73,7 +83,7 @@ public final class Pruner {
                 plan.validate(model.config());
                 ctx.prepare(needs);
             } else if (r.method().mode() == PruneRequest.CalibrationMode.SEQUENTIAL) {
-                Sequential.Outcome o = Sequential.run(model, ctx, criterion, r.method(), resolved, tf.parallel());
+                Sequential.Outcome o = Sequential.run(model, ctx, criterion, method, resolved, tf.parallel());
                 plan = o.plan();
                 sequentialModel = o.pruned();
             } else {
@@ -84,7 +94,7 @@ public final class Pruner {
                 Scores scores = criterion.score(ctx);
                 scores.requireFinite();
                 Allocation allocation = Allocations.get(resolved.allocation());
-                plan = allocation.allocate(model.config(), scores, r.method().target(), r.method().constraints(), resolved.biasCompensation());
+                plan = allocation.allocate(model.config(), scores, method.target(), method.constraints(), resolved.biasCompensation());
             }
             long t3 = System.nanoTime();
             Perplexity.Result before = null, after = null;
@@ -108,13 +118,23 @@ public final class Pruner {
     }
 
     /** The request's defaults filled in from the criterion's published settings. */
-    public static Resolved resolve(PruneRequest r) {
-        if (r.fixedPlan() != null) return new Resolved("saved plan", "saved plan", r.fixedPlan().biasCompensation());
+    public static Resolved resolve(PruneRequest r, ModelConfig config) {
+        Constraints k = r.method().constraints();
+        if (r.fixedPlan() != null) return new Resolved("saved plan", "saved plan", r.fixedPlan().biasCompensation(), java.util.Map.of(), k);
         Criterion c = Criteria.get(r.method().criterion());
+        c.configure(r.method().options());
         String alloc = r.method().allocation() != null ? r.method().allocation() : c.defaultAllocation();
         Allocations.get(alloc);
         boolean bias = r.method().biasCompensation() != null ? r.method().biasCompensation() : c.defaultBiasCompensation();
-        return new Resolved(c.name(), alloc, bias);
+        int[] range = r.method().options().layerRange(c, config);
+        java.util.Set<Integer> protect = new java.util.TreeSet<>(k.protectedLayers());
+        for (int l = 0; l < config.layerCount(); l++) if (l < range[0] || l >= range[1]) protect.add(l);
+        if (protect.size() == config.layerCount()) {
+            throw new Prune4jException("the layer range " + range[0] + ":" + range[1] + " and the protected layers leave nothing to prune");
+        }
+        java.util.Map<String, String> options = new java.util.TreeMap<>(r.method().options().values());
+        options.put(MethodOptions.LAYER_RANGE, range[0] + ":" + range[1]);
+        return new Resolved(c.name(), alloc, bias, options, new Constraints(protect, k.minHeads(), k.minChannels(), k.channelMultiple()));
     }
 
     private static Surgery.InputMeans means(ScoringContext ctx) {

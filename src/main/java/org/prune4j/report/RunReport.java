@@ -22,7 +22,7 @@ public record RunReport(Config config, Calibration calibration, Parameters param
      */
     public record Config(String model, String method, Double ratio, String ratioBasis, String allocation, boolean biasCompensation,
                          String calibrationMode, Set<Integer> protectedLayers, int minHeads, int minChannels, int channelMultiple,
-                         long seed, int threads, String out, String format) {}
+                         long seed, int threads, String out, String format, java.util.Map<String, String> methodOptions) {}
 
     public record Calibration(String file, int samples, int length, long seed, int documents, long streamTokens) {}
 
@@ -40,8 +40,8 @@ public record RunReport(Config config, Calibration calibration, Parameters param
         boolean saved = r.fixedPlan() != null;
         Config cfg = new Config(model, res.resolved().criterion(), saved ? null : m.target().ratio(),
                 saved ? null : basisName(m.target().basis()), res.resolved().allocation(), res.resolved().biasCompensation(),
-                m.mode().name().toLowerCase(), m.constraints().protectedLayers(), m.constraints().minHeads(), m.constraints().minChannels(),
-                m.constraints().channelMultiple(), r.seed(), r.runtime().threads(), out, format);
+                m.mode().name().toLowerCase(), res.resolved().constraints().protectedLayers(), m.constraints().minHeads(), m.constraints().minChannels(),
+                m.constraints().channelMultiple(), r.seed(), r.runtime().threads(), out, format, res.resolved().options());
         Calibration cal = res.calibration() == null ? null : new Calibration(res.calibration().source().toString(), res.calibration().samples(),
                 res.calibration().length(), res.calibration().seed(), res.calibration().documents().size(), res.calibration().streamTokens());
         Parameters p = new Parameters(dense.totalParameters(), pruned.totalParameters(), 1.0 - (double) pruned.totalParameters() / dense.totalParameters(),

@@ -146,6 +146,25 @@ class BadInputTest {
         assertThat(o.err()).contains("already exists");
     }
 
+    /** Gradient-method settings: bad values and options of another method are one line, before any work. */
+    @Test
+    void badGradientMethodSettings() {
+        String[][] cases = {
+                {"--method", "mini-llm", "--zo-eps", "0"}, {"--method", "mini-llm", "--zo-samples", "0"},
+                {"--method", "mini-llm", "--zo-scope", "block"}, {"--method", "taylor", "--taylor", "element9"},
+                {"--method", "wanda-sp", "--zo-eps", "1e-3"}, {"--method", "taylor", "--layer-range", "5:5"}};
+        for (String[] c : cases) {
+            String[] args = new String[c.length + 7];
+            System.arraycopy(new String[]{"plan", "--model", TestData.STORIES.toString(), "--ratio", "0.2", "--calib", TestData.HEAD46.toString()}, 0, args, 0, 7);
+            System.arraycopy(c, 0, args, 7, c.length);
+            CliRunner.Outcome o = CliRunner.run(args);
+            assertThat(o.exit()).as(String.join(" ", c) + ": " + o.err()).isEqualTo(1);
+            String err = o.err().strip();
+            assertThat(err.lines().count()).as(err).isEqualTo(1);
+            assertThat(err).contains(c[c.length - 2]);
+        }
+    }
+
     private static byte[] replace(byte[] b, String from, String to) {
         int i = indexOf(b, from.getBytes());
         System.arraycopy(to.getBytes(), 0, b, i, to.length());

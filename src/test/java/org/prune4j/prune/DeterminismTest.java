@@ -30,4 +30,30 @@ class DeterminismTest {
             }
         }
     }
+
+    /** Gradient methods: same seeds give identical plans with 1 and 2 threads (backprop and probes alike). */
+    @Test
+    void gradientMethodPlansAreIdenticalForAnyThreadCount() throws Exception {
+        for (var opts : java.util.List.of(java.util.Map.of("taylor", "element2"), java.util.Map.of("zo-scope", "module", "zo-samples", "2"))) {
+            String method = opts.containsKey("taylor") ? "taylor" : "mini-llm";
+            String first = null;
+            for (int threads : new int[]{1, 2}) {
+                try (Model m = TestData.stories()) {
+                    PruneRequest.Method pm = new PruneRequest.Method(method, org.prune4j.alloc.Target.total(0.2), null,
+                            org.prune4j.alloc.Constraints.defaults(), null, PruneRequest.CalibrationMode.DENSE, new org.prune4j.criteria.MethodOptions(opts));
+                    PruneRequest r = new PruneRequest(pm, new PruneRequest.Calibration(SequentialCalibrationTest.TRAIN, 6, 64), null,
+                            PruneRequest.Runtime.threads(threads), 3, null);
+                    Pruner.Result res = Pruner.run(m, r, l -> ProgressListener.NONE, false);
+                    String plan = json(org.prune4j.plan.PlanJson.Plan.of(res.plan(), m.config()));
+                    assertThat(res.resolved().options()).containsEntry("layer-range", "1:5");
+                    if (first == null) first = plan;
+                    else assertThat(plan).as(method + " with " + threads + " threads").isEqualTo(first);
+                }
+            }
+        }
+    }
+
+    private static String json(Object o) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o);
+    }
 }

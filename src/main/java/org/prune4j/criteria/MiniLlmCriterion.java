@@ -1,0 +1,154 @@
+package org.prune4j.criteria;
+
+import org.prune4j.calib.LinearInputStats;
+import org.prune4j.model.LayerWeights;
+import org.prune4j.model.ModelConfig;
+import org.prune4j.model.TensorRole;
+import org.prune4j.tensor.CounterNoise;
+import org.prune4j.util.Prune4jException;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * MINI-LLM (Cheng, Zhang, Shi 2024; methods.md §2): the feature-map-sensitivity score e_ij = |W_ij · ĝ_ij · x̄_j|
+ * summed over each coupled structure, with ĝ a zeroth-order estimate from forward passes only
+ * ({@link ZerothOrder}), so memory stays at inference level. The paper's text was not retrievable; these choices
+ * are the reconstruction of methods.md §2.2 and are options: the estimator is the MeZO form ĝ = (1/q) Σ c_r z_r
+ * (Gaussian or Rademacher z), x̄_j the ℓ2 norm of input j over calibration tokens (or its signed mean), probes
+ * perturb all scored layers at once (Algorithm 1 as transcribed) or one layer / one module at a time, and the
+ * ratio is uniform per layer over LLM-Pruner's layer range.
+ */
+public final class MiniLlmCriterion implements Criterion {
+    /** The input statistic x̄_j. */
+    public enum InputStat { L2, MEAN }
+
+    public record Settings(double eps, int samples, CounterNoise.Distribution distribution, ZerothOrder.Scope scope, InputStat inputStat) {
+        public Settings {
+            if (!(eps > 0) || !Double.isFinite(eps)) throw new Prune4jException("--zo-eps must be a positive finite number, got " + eps);
+            if (samples < 1) throw new Prune4jException("--zo-samples must be at least 1, got " + samples);
+        }
+
+        public static Settings defaults() {
+            return new Settings(1e-3, 8, CounterNoise.Distribution.GAUSSIAN, ZerothOrder.Scope.LAYER, InputStat.L2);
+        }
+    }
+
+    private final Settings settings;
+    private final MethodOptions options;
+
+    public MiniLlmCriterion() {
+        this(Settings.defaults(), MethodOptions.NONE);
+    }
+
+    public MiniLlmCriterion(Settings settings, MethodOptions options) {
+        this.settings = settings;
+        this.options = options;
+    }
+
+    public Settings settings() { return settings; }
+
+    @Override public String name() { return "mini-llm"; }
+
+    @Override public String summary() {
+        return "MINI-LLM: Σ|W·ĝ·x̄| with ĝ estimated from forward passes only (--zo-eps, --zo-samples, --zo-dist, --zo-scope, --x-stat)";
+    }
+
+    @Override public Set<Evidence> needs() { return Set.of(Evidence.LOSS_PROBES); }
+    @Override public Set<String> options() { return Set.of("zo-eps", "zo-samples", "zo-dist", "zo-scope", "x-stat"); }
+
+    @Override
+    public Criterion configure(MethodOptions o) {
+        o.requireOnly(name(), options());
+        Settings d = Settings.defaults();
+        CounterNoise.Distribution dist = switch (o.text("zo-dist", "gaussian")) {
+            case "gaussian" -> CounterNoise.Distribution.GAUSSIAN;
+            case "rademacher" -> CounterNoise.Distribution.RADEMACHER;
+            default -> throw new Prune4jException("--zo-dist must be gaussian or rademacher, got '" + o.text("zo-dist", "") + "'");
+        };
+        ZerothOrder.Scope scope = switch (o.text("zo-scope", d.scope().name().toLowerCase())) {
+            case "global" -> ZerothOrder.Scope.GLOBAL;
+            case "layer" -> ZerothOrder.Scope.LAYER;
+            case "module" -> ZerothOrder.Scope.MODULE;
+            default -> throw new Prune4jException("--zo-scope must be global, layer or module, got '" + o.text("zo-scope", "") + "'");
+        };
+        InputStat stat = switch (o.text("x-stat", "l2")) {
+            case "l2" -> InputStat.L2;
+            case "mean" -> InputStat.MEAN;
+            default -> throw new Prune4jException("--x-stat must be l2 or mean, got '" + o.text("x-stat", "") + "'");
+        };
+        return new MiniLlmCriterion(new Settings(o.number("zo-eps", d.eps()), o.integer("zo-samples", d.samples()), dist, scope, stat), o);
+    }
+
+    /** LLM-Pruner's 10 calibration samples (of 128 tokens with prune4j's default --calib-len). */
+    @Override
+    public int defaultCalibrationSamples() {
+        return 10;
+    }
+
+    @Override
+    public int[] defaultLayerRange(ModelConfig c) {
+        return TaylorCriterion.llmPrunerRange(c.layerCount());
+    }
+
+    /** The scored layers: the method's layer range. */
+    public int[] layers(ModelConfig c) {
+        int[] r = options.layerRange(this, c);
+        return IntStream.range(r[0], r[1]).toArray();
+    }
+
+    /** The probes of this run (seeded by the run's seed). */
+    public List<ZerothOrder.Probe> probes(ScoringContext ctx) {
+        return ZerothOrder.probes(settings.scope(), layers(ctx.model().config()), settings.samples(), ctx.seed());
+    }
+
+    /**
+     * Every probe's scalar c_r, in probe order. Probes run grouped by the first layer they change, so each group
+     * resumes from one saved residual stream (each scalar is independent of the order).
+     */
+    public double[] runProbes(ScoringContext ctx, List<ZerothOrder.Probe> probes) {
+        int[] layers = layers(ctx.model().config());
+        double[] c = new double[probes.size()];
+        Integer[] order = IntStream.range(0, c.length).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt((Integer i) -> ZerothOrder.firstLayer(probes.get(i), layers)).thenComparingInt(i -> i));
+        int done = 0;
+        for (int i : order) {
+            c[i] = ZerothOrder.estimate(ctx, probes.get(i), layers, settings.eps(), settings.distribution());
+            ctx.runner().progress().update(++done, c.length);
+        }
+        return c;
+    }
+
+    @Override
+    public Scores score(ScoringContext ctx) {
+        List<ZerothOrder.Probe> probes = probes(ctx);
+        return scores(ctx, probes, runProbes(ctx, probes), probes.size());
+    }
+
+    /** The scores from the first {@code count} probes' scalars (a smaller q reuses a longer run's probes). */
+    public Scores scores(ScoringContext ctx, List<ZerothOrder.Probe> probes, double[] c, int count) {
+        ModelConfig cfg = ctx.model().config();
+        int[] layers = layers(cfg);
+        LinearInputStats x = inputs(ctx);
+        GroupSalience.InputScale scale = settings.inputStat() == InputStat.L2 ? x::l2 : x::mean;
+        List<LayerWeights> weights = ctx.model().weights().layers();
+        GroupSalience g = new GroupSalience(name(), cfg, weights, GroupSalience.Reduction.SUM_OF_ABS, scale,
+                IntStream.of(layers).boxed().collect(Collectors.toSet()));
+        for (int l : layers) {
+            for (TensorRole role : TensorRole.LINEAR) {
+                var w = weights.get(l).weight(role);
+                if (w == null) continue;
+                g.accept(l, role, w, ZerothOrder.gradient(probes, c, count, l, role, w.rows(), w.cols(), settings.distribution()));
+            }
+        }
+        return g.scores();
+    }
+
+    /** Input statistics of every linear layer over the calibration windows (one clean pass, cached). */
+    public static LinearInputStats inputs(ScoringContext ctx) {
+        return ctx.cached("linear-inputs", c -> (LinearInputStats) c.runner().run(c.transformer(), c.windows(),
+                List.of(new LinearInputStats(c.model().config()))).get(0));
+    }
+}
