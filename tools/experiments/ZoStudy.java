@@ -1,6 +1,7 @@
 // Is MINI-LLM's gradient signal there, or is it Wanda in disguise? Per layer, the Spearman correlation between
 // MINI-LLM group scores (zeroth-order ĝ) and the exact-gradient FMS scores Σ|W·g·x̄| (prune4j's backprop), for
-// q in {1, 4, 16, 64, 256}, each probe scope, over seeds; and of each with Wanda-SP's ranking.
+// q in {1, 4, 16, 64, 256}, each probe scope, over seeds; and of each with the gradient-free group Σ|W|·x̄ (MINI-LLM
+// with ĝ ≡ 1) and with Wanda-SP's ranking.
 // Run: tools/experiments/zo-study.sh [scopes] [seeds]   (builds the jar first; stories260K, 10 x 128 calibration)
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.calib.CalibrationSet;
@@ -31,17 +32,32 @@ public class ZoStudy {
                     x::l2, new HashSet<>(IntStream.of(layers).boxed().toList()));
             Backprop.Loss loss = new Backprop(m, tf.parallel()).run(cs.sequences(), exact, (d, t) -> {});
             Scores fms = exact.scores();
+            // MINI-LLM with ĝ ≡ 1: Σ|W|·x̄ over the same groups (what a gradient-free estimate collapses to).
+            GroupSalience flat = new GroupSalience("w-x", m.config(), m.weights().layers(), GroupSalience.Reduction.SUM_OF_ABS,
+                    x::l2, new HashSet<>(IntStream.of(layers).boxed().toList()));
+            for (int l : layers) {
+                for (var role : org.prune4j.model.TensorRole.LINEAR) {
+                    var w = m.weights().layers().get(l).weight(role);
+                    float[] ones = new float[w.rows() * w.cols()];
+                    Arrays.fill(ones, 1f);
+                    flat.accept(l, role, w, ones);
+                }
+            }
+            Scores wx = flat.scores();
             Scores wanda = new WandaSpCriterion().score(base);
             Scores taylor = new TaylorCriterion().score(base);
             System.out.printf("# stories260K, calibration 10 x 128 (TinyStories train, seed 0), loss %.4f, scored layers %s%n", loss.mean(), Arrays.toString(layers));
             System.out.println("| pair | " + cols(layers) + " |");
             System.out.println("|---|" + "---|".repeat(layers.length));
             System.out.println("| exact FMS vs wanda-sp (channels / heads) | " + row(layers, l -> fmt(spearman(fms.channels()[l], wanda.channels()[l])) + " / " + fmt(spearman(fms.heads()[l], wanda.heads()[l]))) + " |");
+            System.out.println("| exact FMS vs group Σ|W|·x̄ (channels / heads) | " + row(layers, l -> fmt(spearman(fms.channels()[l], wx.channels()[l])) + " / " + fmt(spearman(fms.heads()[l], wx.heads()[l]))) + " |");
+            System.out.println("| group Σ|W|·x̄ vs wanda-sp (channels / heads) | " + row(layers, l -> fmt(spearman(wx.channels()[l], wanda.channels()[l])) + " / " + fmt(spearman(wx.heads()[l], wanda.heads()[l]))) + " |");
             System.out.println("| exact FMS vs taylor element1 (channels / heads) | " + row(layers, l -> fmt(spearman(fms.channels()[l], taylor.channels()[l])) + " / " + fmt(spearman(fms.heads()[l], taylor.heads()[l]))) + " |");
             for (String scope : scopes) {
                 // [q][layer][seed] for channels and heads, vs FMS and vs Wanda
                 double[][][] cF = new double[QS.length][layers.length][seeds], hF = new double[QS.length][layers.length][seeds];
                 double[][][] cW = new double[QS.length][layers.length][seeds], hW = new double[QS.length][layers.length][seeds];
+                double[][][] cX = new double[QS.length][layers.length][seeds], hX = new double[QS.length][layers.length][seeds];
                 long t0 = System.nanoTime();
                 for (int s = 0; s < seeds; s++) {
                     ScoringContext ctx = new ScoringContext(m, cs.sequences(), s, tf, new CalibrationRunner(4096, (d, t) -> {}));
@@ -58,16 +74,21 @@ public class ZoStudy {
                             hF[qi][li][s] = spearman(est.heads()[l], fms.heads()[l]);
                             cW[qi][li][s] = spearman(est.channels()[l], wanda.channels()[l]);
                             hW[qi][li][s] = spearman(est.heads()[l], wanda.heads()[l]);
+                            cX[qi][li][s] = spearman(est.channels()[l], wx.channels()[l]);
+                            hX[qi][li][s] = spearman(est.heads()[l], wx.heads()[l]);
                         }
                     }
                     System.err.printf("scope %s seed %d done (%d probes, %.0f s)%n", scope, s, probes.size(), (System.nanoTime() - t0) / 1e9);
                 }
                 System.out.printf("%n## scope %s: Spearman ρ, mean ± std over %d seeds (%.0f s)%n", scope, seeds, (System.nanoTime() - t0) / 1e9);
-                System.out.println("| q | vs exact FMS, channels: " + cols(layers) + " | vs exact FMS, heads: " + cols(layers) + " | vs wanda-sp, channels: " + cols(layers) + " | vs wanda-sp, heads: " + cols(layers) + " |");
-                System.out.println("|---|" + "---|".repeat(4 * layers.length));
+                System.out.println("| q | vs exact FMS, channels: " + cols(layers) + " | vs exact FMS, heads: " + cols(layers)
+                        + " | vs group Σ|W|·x̄, channels: " + cols(layers) + " | vs group Σ|W|·x̄, heads: " + cols(layers)
+                        + " | vs wanda-sp, channels: " + cols(layers) + " | vs wanda-sp, heads: " + cols(layers) + " |");
+                System.out.println("|---|" + "---|".repeat(6 * layers.length));
                 for (int qi = 0; qi < QS.length; qi++) {
                     final int q = qi;
                     System.out.println("| " + QS[qi] + " | " + row(layers, li2(layers, li -> ms(cF[q][li]))) + " | " + row(layers, li2(layers, li -> ms(hF[q][li])))
+                            + " | " + row(layers, li2(layers, li -> ms(cX[q][li]))) + " | " + row(layers, li2(layers, li -> ms(hX[q][li])))
                             + " | " + row(layers, li2(layers, li -> ms(cW[q][li]))) + " | " + row(layers, li2(layers, li -> ms(hW[q][li]))) + " |");
                 }
             }

@@ -13,6 +13,7 @@ public final class Allocations {
         register(new GlobalAllocation());
         register(new FlapAllocation());
         register(new DepthAllocation());
+        register(new ThresholdAllocation());
     }
 
     private Allocations() {}

@@ -15,7 +15,7 @@ import java.util.List;
 
 /** Options shared by {@code prune} and {@code plan}; the CLI's only job is to turn them into a {@link PruneRequest}. */
 public final class PruneOptions {
-    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence, taylor, mini-llm (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence, taylor, mini-llm, functional-networks (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--ratio", description = "Fraction to remove, in (0, 1): of all parameters, or of attention+MLP weights with --ratio-basis flap")
@@ -27,7 +27,7 @@ public final class PruneOptions {
     @Option(names = "--plan", description = "Apply this saved plan (JSON from plan/prune --json) instead of scoring and allocating")
     Path plan;
 
-    @Option(names = "--allocation", description = "uniform, global, flap or depth (default: the method's own)")
+    @Option(names = "--allocation", description = "uniform, global, flap, depth or threshold (default: the method's own)")
     String allocation;
 
     @Option(names = "--calibration", defaultValue = "dense", description = "dense: statistics of the unpruned model; sequential: layer by layer from a model whose earlier layers are already pruned, as FLAP's Wanda-SP baseline (uniform allocation) (default: ${DEFAULT-VALUE})")
@@ -78,6 +78,24 @@ public final class PruneOptions {
     @Option(names = "--x-stat", description = "mini-llm: input statistic x̄: l2 (‖X_j‖₂) or mean (signed mean) (default: l2)")
     String xStat;
 
+    @Option(names = "--chunks", description = "functional-networks: ICA chunks of texts (default: as many as the text holds, at most 80)")
+    String chunks;
+
+    @Option(names = "--chunk-texts", description = "functional-networks: texts per chunk, in file order (default: 40)")
+    String chunkTexts;
+
+    @Option(names = "--max-len", description = "functional-networks: tokens per text, BOS included (default: 1024, at most the model context)")
+    String maxLen;
+
+    @Option(names = "--components", description = "functional-networks: ICA components per layer and chunk (default: 128)")
+    String components;
+
+    @Option(names = "--ica-restarts", description = "functional-networks: FastICA runs per layer and chunk, the sparsest kept (default: 10)")
+    String icaRestarts;
+
+    @Option(names = "--pca", description = "functional-networks: randomized (4 power iterations, the authors' CPU run) or exact spatial patterns (default: randomized)")
+    String pca;
+
     @Option(names = "--channel-multiple", defaultValue = "1", description = "Round kept MLP widths down to a multiple of this (default: ${DEFAULT-VALUE})")
     int channelMultiple;
 
@@ -102,22 +120,13 @@ public final class PruneOptions {
             throw new Prune4jException("--min-heads, --min-channels and --channel-multiple must be at least 1");
         }
         java.util.Map<String, String> options = new java.util.TreeMap<>();
-        putIfGiven(options, MethodOptions.LAYER_RANGE, layerRange);
-        putIfGiven(options, "taylor", taylor);
-        putIfGiven(options, "zo-eps", zoEps);
-        putIfGiven(options, "zo-samples", zoSamples);
-        putIfGiven(options, "zo-dist", zoDist);
-        putIfGiven(options, "zo-scope", zoScope);
-        putIfGiven(options, "x-stat", xStat);
+        String[][] given = {{MethodOptions.LAYER_RANGE, layerRange}, {"taylor", taylor}, {"zo-eps", zoEps}, {"zo-samples", zoSamples}, {"zo-dist", zoDist}, {"zo-scope", zoScope}, {"x-stat", xStat}, {"chunks", chunks}, {"chunk-texts", chunkTexts}, {"max-len", maxLen}, {"components", components}, {"ica-restarts", icaRestarts}, {"pca", pca}};
+        for (String[] g : given) if (g[1] != null) options.put(g[0], g[1]);
         PruneRequest.Method m = new PruneRequest.Method(method, new Target(ratio == null ? 0.5 : ratio, basis), allocation,
                 new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation, mode,
                 new MethodOptions(options));
         PruneRequest.Calibration c = calib == null ? null : new PruneRequest.Calibration(calib, samples, calibLen);
         return new PruneRequest(m, c, eval, PruneRequest.Runtime.threads(threads), seed, plan == null ? null : PlanJson.read(plan));
-    }
-
-    private static void putIfGiven(java.util.Map<String, String> m, String key, String value) {
-        if (value != null) m.put(key, value);
     }
 
     static PruneRequest.Evaluation evaluation(Path eval, String protocol, int seqLen, boolean allowOverlap) {

@@ -17,6 +17,7 @@ public final class Criteria {
         register(new BlockInfluenceCriterion());
         register(new TaylorCriterion());
         register(new MiniLlmCriterion());
+        register(new FunctionalNetworksCriterion());
     }
 
     private Criteria() {}

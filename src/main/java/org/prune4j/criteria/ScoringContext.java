@@ -31,6 +31,7 @@ public final class ScoringContext {
     private final Transformer tf;
     private final CalibrationRunner runner;
     private final Map<String, Object> cache = new HashMap<>();
+    private final List<String> documents;
     /** The dense residual stream per calibration pass at the input of {@code residualLayer} (loss probes). */
     private List<float[]> residuals;
     private int residualLayer = -1;
@@ -40,6 +41,12 @@ public final class ScoringContext {
      * @param tf      a transformer over {@code model}, owned by the caller
      */
     public ScoringContext(Model model, List<int[]> windows, long seed, Transformer tf, CalibrationRunner runner) {
+        this(model, windows, null, seed, tf, runner);
+    }
+
+    /** @param documents the calibration text's documents in file order (methods that read whole texts), or null */
+    public ScoringContext(Model model, List<int[]> windows, List<String> documents, long seed, Transformer tf, CalibrationRunner runner) {
+        this.documents = documents;
         this.model = model;
         this.windows = windows;
         this.seed = seed;
@@ -60,6 +67,12 @@ public final class ScoringContext {
     public List<int[]> windows() {
         if (!hasCalibration()) throw new Prune4jException("this method needs calibration text, and none was given");
         return windows;
+    }
+
+    /** The calibration text's documents in file order; fails with one line when the run has none. */
+    public List<String> documents() {
+        if (documents == null || documents.isEmpty()) throw new Prune4jException("this method needs calibration text, and none was given");
+        return documents;
     }
 
     /** Computes the listed evidence now, sharing one calibration pass among the collectors that need one. */

@@ -17,6 +17,18 @@ public final class KvCache {
     private int length;
 
     public KvCache(ModelConfig config, int capacity) {
+        this(config, capacity, -1);
+    }
+
+    /**
+     * A cache holding only one layer's keys and values (others empty): for passes that run one layer at a time
+     * over many sequences, where caches of every layer would cost L times the memory for nothing.
+     */
+    public static KvCache forLayer(ModelConfig config, int capacity, int layer) {
+        return new KvCache(config, capacity, layer);
+    }
+
+    private KvCache(ModelConfig config, int capacity, int onlyLayer) {
         if (capacity <= 0 || capacity > config.contextLength()) {
             throw new IllegalArgumentException("KV cache capacity " + capacity + " outside 1.." + config.contextLength() + " (model context)");
         }
@@ -28,8 +40,9 @@ public final class KvCache {
         for (int l = 0; l < n; l++) {
             kvDim[l] = config.layer(l).kvDim();
             headDim[l] = config.layer(l).headDim();
-            keys[l] = new float[capacity * kvDim[l]];
-            values[l] = new float[capacity * kvDim[l]];
+            int rows = onlyLayer < 0 || onlyLayer == l ? capacity : 0;
+            keys[l] = new float[rows * kvDim[l]];
+            values[l] = new float[rows * kvDim[l]];
         }
         this.capacity = capacity;
     }

@@ -74,7 +74,7 @@ public final class Pruner {
         }
         CalibrationRunner runner = new CalibrationRunner(r.runtime().passTokens(), progress.apply("calibration"));
         try (Transformer tf = new Transformer(model, r.runtime().threads())) {
-            ScoringContext ctx = new ScoringContext(model, calib == null ? null : calib.sequences(), r.seed(), tf, runner);
+            ScoringContext ctx = new ScoringContext(model, calib == null ? null : calib.sequences(), calib == null ? null : calib.documents(), r.seed(), tf, runner);
             long t1 = System.nanoTime();
             PruningPlan plan = null;
             Model sequentialModel = null;

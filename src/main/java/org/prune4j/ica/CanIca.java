@@ -1,0 +1,124 @@
+package org.prune4j.ica;
+
+import org.prune4j.linalg.Decompositions;
+import org.prune4j.linalg.DenseMatrix;
+import org.prune4j.linalg.RandomizedSvd;
+
+import java.util.SplittableRandom;
+
+/**
+ * The functional-networks authors' CanICA on one layer of one chunk (methods.md §1.2–1.3): z-score every neuron
+ * over the chunk's tokens, take the top-k spatial principal patterns U_k (N neurons × k), run FastICA on them
+ * (samples = neurons) with several seeded restarts keeping the sparsest solution (smallest max over components of
+ * the maps' L1 norms), and z-score each map over its neurons. A neuron's saliency is the largest |z| any map gives
+ * it. A restart whose sources turn NaN/Inf (the cube contrast can overflow) is re-seeded.
+ */
+public final class CanIca {
+    /**
+     * @param components k, spatial patterns and independent maps per layer and chunk
+     * @param restarts   FastICA runs per layer, the sparsest kept
+     * @param exactPca   exact top-k patterns (the authors' GPU variant) instead of randomized SVD with 4 power
+     *                   iterations (their CPU variant, which produced the published maps)
+     */
+    public record Settings(int components, int restarts, int maxIter, double tol, boolean exactPca) {
+        public static Settings defaults() {
+            return new Settings(128, 10, 300, 1e-4, false);
+        }
+    }
+
+    /** One layer's result: per-neuron saliency (max |z| over maps) and how the restarts went. */
+    public record LayerResult(double[] saliency, int restartsRun, int nonFiniteRestarts, int bestRestart, boolean converged) {}
+
+    /** How many times a restart that produced NaN/Inf is re-seeded before the layer (and its chunk) counts as failed. */
+    public static final int RESEEDS = 5;
+
+    private CanIca() {}
+
+    /**
+     * @param x     one layer's activations [tokens × neurons]; z-scored in place
+     * @param seed  seeds the restarts (drawn from one generator, as the authors' random_state does) and the
+     *              randomized SVD
+     * @return null when every attempt produced NaN/Inf (the caller skips the chunk and reports it)
+     */
+    public static LayerResult layer(DenseMatrix x, Settings s, long seed) {
+        int t = x.rows(), n = x.cols(), k = s.components();
+        if (t < k) throw new IllegalArgumentException("a chunk of " + t + " tokens cannot give " + k + " components");
+        if (n < k) throw new IllegalArgumentException(k + " components exceed the layer's " + n + " neurons");
+        zscoreColumns(x);
+        DenseMatrix u = patterns(x, k, s.exactPca(), seed); // n × k
+        SplittableRandom seeds = new SplittableRandom(seed);
+        DenseMatrix best = null;
+        double bestSparsity = Double.POSITIVE_INFINITY;
+        int run = 0, bad = 0, bestRun = -1;
+        boolean converged = false;
+        for (int r = 0; r < s.restarts(); r++) {
+            FastIca.Result res = null;
+            for (int attempt = 0; attempt <= RESEEDS; attempt++) {
+                run++;
+                FastIca.Result tryRes = FastIca.run(u, FastIca.gaussianInit(k, seeds.nextLong()), s.maxIter(), s.tol());
+                if (tryRes.finite()) {
+                    res = tryRes;
+                    break;
+                }
+                bad++;
+            }
+            if (res == null) continue;
+            DenseMatrix maps = res.sources().transpose(); // k × n, one map per component
+            double sparsity = 0;
+            for (int c = 0; c < k; c++) {
+                double l1 = 0;
+                for (int j = 0; j < n; j++) l1 += Math.abs(maps.get(c, j));
+                sparsity = Math.max(sparsity, l1);
+            }
+            if (sparsity < bestSparsity) {
+                bestSparsity = sparsity;
+                best = maps;
+                bestRun = r;
+                converged = res.converged();
+            }
+        }
+        if (best == null) return null;
+        double[] saliency = new double[n];
+        for (int c = 0; c < k; c++) {
+            double mean = 0, var = 0;
+            for (int j = 0; j < n; j++) mean += best.get(c, j);
+            mean /= n;
+            for (int j = 0; j < n; j++) var += (best.get(c, j) - mean) * (best.get(c, j) - mean);
+            double sd = Math.sqrt(var / n);
+            for (int j = 0; j < n; j++) saliency[j] = Math.max(saliency[j], Math.abs((best.get(c, j) - mean) / sd));
+        }
+        return new LayerResult(saliency, run, bad, bestRun, converged);
+    }
+
+    /** Column z-scores with the unbiased std (torch's default); a column with std below machine epsilon is divided by 1. */
+    static void zscoreColumns(DenseMatrix x) {
+        int t = x.rows(), n = x.cols();
+        double[] d = x.data();
+        for (int j = 0; j < n; j++) {
+            double mean = 0, var = 0;
+            for (int i = 0; i < t; i++) mean += d[i * n + j];
+            mean /= t;
+            for (int i = 0; i < t; i++) var += (d[i * n + j] - mean) * (d[i * n + j] - mean);
+            double sd = Math.sqrt(var / Math.max(1, t - 1));
+            if (sd < Math.ulp(1.0)) sd = 1;
+            for (int i = 0; i < t; i++) d[i * n + j] = (d[i * n + j] - mean) / sd;
+        }
+    }
+
+    /**
+     * The top-k left singular vectors of Xᵀ [n × k]: exactly from the smaller Gram matrix (XᵀX when n ≤ t, else
+     * X·Xᵀ mapped back through Xᵀ), or by randomized SVD (oversampling 10, 4 power iterations, sklearn's defaults).
+     */
+    static DenseMatrix patterns(DenseMatrix x, int k, boolean exact, long seed) {
+        int t = x.rows(), n = x.cols();
+        if (!exact) return RandomizedSvd.topK(x.transpose(), k, 10, 4, seed).u();
+        if (n <= t) return Decompositions.symmetricEigen(x.transposeTimes(x)).vectors().columns(0, k);
+        Decompositions.Eigen e = Decompositions.symmetricEigen(x.times(x.transpose()));
+        DenseMatrix v = e.vectors().columns(0, k), u = x.transposeTimes(v);
+        for (int c = 0; c < k; c++) {
+            double s = Math.sqrt(Math.max(e.values()[c], Double.MIN_NORMAL));
+            for (int j = 0; j < n; j++) u.set(j, c, u.get(j, c) / s);
+        }
+        return u;
+    }
+}

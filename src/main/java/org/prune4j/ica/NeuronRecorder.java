@@ -1,0 +1,88 @@
+package org.prune4j.ica;
+
+import org.prune4j.engine.BatchLayout;
+import org.prune4j.engine.Batches;
+import org.prune4j.engine.Chunk;
+import org.prune4j.engine.KvCache;
+import org.prune4j.engine.TapListener;
+import org.prune4j.engine.TapPoint;
+import org.prune4j.engine.Transformer;
+import org.prune4j.linalg.DenseMatrix;
+import org.prune4j.model.ModelConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records the MLP neurons of a chunk of texts the way the functional-networks authors hook them (methods.md §1.1):
+ * per layer the block [SiLU(W_gate x) | W_up x] (2m columns), every token position of every text (BOS included),
+ * each text its own sequence. Layers are run one at a time over the whole chunk, keeping only the residual stream
+ * between them, so at most one layer's T × 2m activation matrix exists at once (never T × L·2m).
+ */
+public final class NeuronRecorder {
+    /** Receives one layer's activations [tokens × 2m]: columns 0..m−1 SiLU(gate), m..2m−1 up. */
+    @FunctionalInterface
+    public interface LayerConsumer {
+        void accept(int layer, DenseMatrix activations);
+    }
+
+    private NeuronRecorder() {}
+
+    /** Total rows (tokens) of the texts. */
+    public static int tokens(List<int[]> texts) {
+        return texts.stream().mapToInt(t -> t.length).sum();
+    }
+
+    /**
+     * Runs the texts layer by layer; calls the consumer for every layer that has an MLP, in layer order.
+     *
+     * @param passTokens rows per forward pass (texts are packed whole)
+     */
+    public static void run(Transformer tf, List<int[]> texts, int passTokens, LayerConsumer consumer) {
+        ModelConfig c = tf.config();
+        List<int[]> passes = Batches.plan(texts, passTokens);
+        List<float[]> residual = new ArrayList<>();
+        List<BatchLayout> layouts = new ArrayList<>();
+        int[] rowStart = new int[passes.size()];
+        int rows = 0;
+        for (int p = 0; p < passes.size(); p++) {
+            Transformer.Batch b = tf.embed(chunks(c, texts.subList(passes.get(p)[0], passes.get(p)[1]), 0));
+            residual.add(b.x());
+            layouts.add(b.layout());
+            rowStart[p] = rows;
+            rows += b.rows();
+        }
+        for (int l = 0; l < c.layerCount(); l++) {
+            int m = c.layer(l).ffnDim();
+            DenseMatrix x = m > 0 ? DenseMatrix.zeros(rows, 2 * m) : null;
+            for (int p = 0; p < passes.size(); p++) {
+                final int layer = l, base = rowStart[p];
+                TapListener act = (ly, pt, data, n, width, layout) -> { if (ly == layer) copy(data, n, width, x, base, 0); };
+                TapListener up = (ly, pt, data, n, width, layout) -> { if (ly == layer) copy(data, n, width, x, base, width); };
+                List<Chunk> chunks = chunks(c, texts.subList(passes.get(p)[0], passes.get(p)[1]), l);
+                Transformer.Batch b = new Transformer.Batch(residual.get(p), layouts.get(p).sequence().length, layouts.get(p), chunks);
+                try (AutoCloseable a = x != null ? tf.taps().add(TapPoint.GATE_ACT, act) : () -> {};
+                     AutoCloseable u = x != null ? tf.taps().add(TapPoint.UP, up) : () -> {}) {
+                    tf.runLayers(b, l, l + 1);
+                } catch (Exception e) {
+                    throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                }
+            }
+            if (x != null) consumer.accept(l, x);
+        }
+    }
+
+    private static List<Chunk> chunks(ModelConfig c, List<int[]> texts, int layer) {
+        List<Chunk> out = new ArrayList<>();
+        for (int[] t : texts) out.add(new Chunk(KvCache.forLayer(c, t.length, layer), t));
+        return out;
+    }
+
+    private static void copy(float[] data, int n, int width, DenseMatrix x, int rowBase, int colBase) {
+        int cols = x.cols();
+        for (int r = 0; r < n; r++) {
+            int o = (rowBase + r) * cols + colBase;
+            for (int j = 0; j < width; j++) x.data()[o + j] = data[r * width + j];
+        }
+    }
+}

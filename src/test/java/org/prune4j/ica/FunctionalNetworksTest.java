@@ -1,0 +1,65 @@
+package org.prune4j.ica;
+
+import org.junit.jupiter.api.Test;
+import org.prune4j.TestData;
+import org.prune4j.alloc.Constraints;
+import org.prune4j.alloc.Target;
+import org.prune4j.criteria.MethodOptions;
+import org.prune4j.model.Model;
+import org.prune4j.plan.PlanJson;
+import org.prune4j.prune.PruneRequest;
+import org.prune4j.prune.Pruner;
+import org.prune4j.util.ProgressListener;
+import org.prune4j.util.Prune4jException;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The functional-networks method end to end on stories260K (one small chunk, few restarts): same seed, same plan;
+ * τ solved so that the removed parameters are the first count at or above the ratio, MLP channels only, the
+ * protected layers whole; and the one-line errors of impossible settings.
+ */
+class FunctionalNetworksTest {
+    static Pruner.Result run(Map<String, String> opts, double ratio, long seed) {
+        try (Model m = TestData.stories()) {
+            PruneRequest.Method pm = new PruneRequest.Method("functional-networks", Target.total(ratio), null, Constraints.defaults(), null,
+                    PruneRequest.CalibrationMode.DENSE, new MethodOptions(opts));
+            PruneRequest r = new PruneRequest(pm, new PruneRequest.Calibration(TestData.ROOT.resolve("data/tinystories/TinyStories-train.head1000rows.sel596.txt"), 4, 64), null,
+                    PruneRequest.Runtime.threads(2), seed, null);
+            return Pruner.run(m, r, l -> ProgressListener.NONE, false);
+        }
+    }
+
+    static final Map<String, String> SMALL = Map.of("chunks", "1", "chunk-texts", "12", "components", "16", "ica-restarts", "2");
+
+    @Test
+    void sameSeedSamePlanAndTauHitsTheRatio() throws Exception {
+        Pruner.Result a = run(SMALL, 0.15, 5), b = run(SMALL, 0.15, 5);
+        String ja = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(PlanJson.Plan.of(a.plan(), TestData.stories().config()));
+        String jb = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(PlanJson.Plan.of(b.plan(), TestData.stories().config()));
+        assertThat(ja).isEqualTo(jb);
+        var c = TestData.stories().config();
+        double removed = a.plan().removedFraction(c);
+        assertThat(removed).isGreaterThanOrEqualTo(0.15);
+        // one MLP channel is 3d parameters: the threshold stops at the first channel count that reaches the ratio
+        assertThat(removed - 0.15).isLessThan(3.0 * c.hidden() / c.totalParameters());
+        assertThat(a.resolved().options()).containsEntry("layer-range", "1:4");
+        for (int l = 0; l < c.layerCount(); l++) {
+            assertThat(a.plan().layers().get(l).keptHeads()).hasSize(c.layer(l).heads());
+            if (l == 0 || l == 4) assertThat(a.plan().layers().get(l).keptChannels()).hasSize(c.layer(l).ffnDim());
+        }
+    }
+
+    @Test
+    void impossibleSettingsAreOneLineErrors() {
+        assertThatThrownBy(() -> run(Map.of("chunks", "1", "chunk-texts", "1", "max-len", "100", "components", "120", "ica-restarts", "1"), 0.1, 0))
+                .isInstanceOf(Prune4jException.class).hasMessageContaining("has 100 tokens, fewer than --components 120");
+        assertThatThrownBy(() -> run(Map.of("chunks", "1", "chunk-texts", "12", "components", "400", "ica-restarts", "1"), 0.1, 0))
+                .isInstanceOf(Prune4jException.class).hasMessageContaining("--components 400 exceeds layer 1's 344 MLP neurons");
+        assertThatThrownBy(() -> run(SMALL, 0.7, 0)).isInstanceOf(Prune4jException.class).hasMessageContaining("cannot be reached");
+        assertThatThrownBy(() -> run(Map.of("ica-restarts", "0"), 0.1, 0)).hasMessageContaining("--ica-restarts");
+    }
+}
