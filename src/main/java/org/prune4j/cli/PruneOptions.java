@@ -96,6 +96,9 @@ public final class PruneOptions {
     @Option(names = "--pca", description = "functional-networks: randomized (4 power iterations, the authors' CPU run) or exact spatial patterns (default: randomized)")
     String pca;
 
+    @Option(names = "--networks", description = "functional-networks: saved networks (a folder from 'prune4j networks') instead of computing them")
+    String networks;
+
     @Option(names = "--channel-multiple", defaultValue = "1", description = "Round kept MLP widths down to a multiple of this (default: ${DEFAULT-VALUE})")
     int channelMultiple;
 
@@ -120,7 +123,9 @@ public final class PruneOptions {
             throw new Prune4jException("--min-heads, --min-channels and --channel-multiple must be at least 1");
         }
         java.util.Map<String, String> options = new java.util.TreeMap<>();
-        String[][] given = {{MethodOptions.LAYER_RANGE, layerRange}, {"taylor", taylor}, {"zo-eps", zoEps}, {"zo-samples", zoSamples}, {"zo-dist", zoDist}, {"zo-scope", zoScope}, {"x-stat", xStat}, {"chunks", chunks}, {"chunk-texts", chunkTexts}, {"max-len", maxLen}, {"components", components}, {"ica-restarts", icaRestarts}, {"pca", pca}};
+        String[][] given = {{MethodOptions.LAYER_RANGE, layerRange}, {"taylor", taylor}, {"zo-eps", zoEps}, {"zo-samples", zoSamples},
+                {"zo-dist", zoDist}, {"zo-scope", zoScope}, {"x-stat", xStat}, {"chunks", chunks}, {"chunk-texts", chunkTexts},
+                {"max-len", maxLen}, {"components", components}, {"ica-restarts", icaRestarts}, {"pca", pca}, {"networks", networks}};
         for (String[] g : given) if (g[1] != null) options.put(g[0], g[1]);
         PruneRequest.Method m = new PruneRequest.Method(method, new Target(ratio == null ? 0.5 : ratio, basis), allocation,
                 new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation, mode,

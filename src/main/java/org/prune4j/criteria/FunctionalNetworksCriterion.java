@@ -1,14 +1,12 @@
 package org.prune4j.criteria;
 
 import org.prune4j.ica.CanIca;
-import org.prune4j.ica.NeuronRecorder;
+import org.prune4j.ica.FunctionalNetworks;
 import org.prune4j.model.ModelConfig;
-import org.prune4j.tokenizer.Tokenizer;
 import org.prune4j.util.Prune4jException;
 
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,26 +17,20 @@ import java.util.Set;
  * larger of its SiLU(gate) and up neurons'. The allocation is one global τ ({@code threshold}), solved for the
  * ratio instead of tuned by hand; the first ⌈3L/32⌉ and last ⌈2L/32⌉ layers are protected (the authors' 3 and 2
  * for L = 32). Chunks whose ICA keeps producing NaN/Inf are skipped (the authors lost 2 of 80) and counted.
+ * With {@code --networks DIR} the saliencies saved by {@code prune4j networks} are used instead of computed.
  */
 public final class FunctionalNetworksCriterion implements Criterion {
-    /** What the last scoring run did, for reports: chunks used and skipped, tokens per chunk. */
-    public record Log(int chunksUsed, List<Integer> chunksSkipped, List<Integer> tokensPerChunk, double seconds) {}
-
-    private final int chunks, chunkTexts, maxLen;
-    private final CanIca.Settings ica;
+    private final FunctionalNetworks.Settings settings;
     private final MethodOptions options;
-    private Log log;
+    private FunctionalNetworks networks;
 
     public FunctionalNetworksCriterion() {
-        this(80, 40, 1024, CanIca.Settings.defaults(), MethodOptions.NONE);
+        this(new FunctionalNetworks.Settings(80, 40, 1024, CanIca.Settings.defaults()), MethodOptions.NONE);
     }
 
-    private FunctionalNetworksCriterion(int chunks, int chunkTexts, int maxLen, CanIca.Settings ica, MethodOptions options) {
+    private FunctionalNetworksCriterion(FunctionalNetworks.Settings settings, MethodOptions options) {
+        this.settings = settings;
         this.options = options;
-        this.chunks = chunks;
-        this.chunkTexts = chunkTexts;
-        this.maxLen = maxLen;
-        this.ica = ica;
     }
 
     @Override public String name() { return "functional-networks"; }
@@ -47,17 +39,27 @@ public final class FunctionalNetworksCriterion implements Criterion {
         return "key neurons of ICA functional networks (CanICA per layer and chunk, saliency max|z|), MLP channels, one global τ";
     }
 
-    @Override public Set<Evidence> needs() { return Set.of(Evidence.ACTIVATION_SKETCH); }
+    /** Activations of whole documents, unless saved networks are given. */
+    @Override public Set<Evidence> needs() { return options.has("networks") ? Set.of() : Set.of(Evidence.ACTIVATION_SKETCH); }
     @Override public String defaultAllocation() { return "threshold"; }
-    @Override public Set<String> options() { return Set.of("chunks", "chunk-texts", "max-len", "components", "ica-restarts", "pca"); }
+    @Override public Set<String> options() { return Set.of("chunks", "chunk-texts", "max-len", "components", "ica-restarts", "pca", "networks"); }
 
-    public Log log() { return log; }
+    public FunctionalNetworks.Settings settings() { return settings; }
+
+    /** The networks the last scoring used (computed or loaded). */
+    public FunctionalNetworks networks() { return networks; }
 
     @Override
     public Criterion configure(MethodOptions o) {
         o.requireOnly(name(), options());
-        int r = o.integer("chunks", chunks), ct = o.integer("chunk-texts", chunkTexts), ml = o.integer("max-len", maxLen);
-        int k = o.integer("components", ica.components()), restarts = o.integer("ica-restarts", ica.restarts());
+        return new FunctionalNetworksCriterion(settings(o), o);
+    }
+
+    /** The chunking and CanICA settings from options (defaults: the authors'); one-line errors on bad values. */
+    public static FunctionalNetworks.Settings settings(MethodOptions o) {
+        CanIca.Settings d = CanIca.Settings.defaults();
+        int r = o.integer("chunks", 80), ct = o.integer("chunk-texts", 40), ml = o.integer("max-len", 1024);
+        int k = o.integer("components", d.components()), restarts = o.integer("ica-restarts", d.restarts());
         String pca = o.text("pca", "randomized");
         if (r < 1) throw new Prune4jException("--chunks must be at least 1, got " + r);
         if (ct < 1) throw new Prune4jException("--chunk-texts must be at least 1, got " + ct);
@@ -65,7 +67,7 @@ public final class FunctionalNetworksCriterion implements Criterion {
         if (k < 1) throw new Prune4jException("--components must be at least 1, got " + k);
         if (restarts < 1) throw new Prune4jException("--ica-restarts must be at least 1, got " + restarts);
         if (!pca.equals("randomized") && !pca.equals("exact")) throw new Prune4jException("--pca must be randomized or exact, got '" + pca + "'");
-        return new FunctionalNetworksCriterion(r, ct, ml, new CanIca.Settings(k, restarts, ica.maxIter(), ica.tol(), pca.equals("exact")), o);
+        return new FunctionalNetworks.Settings(r, ct, ml, new CanIca.Settings(k, restarts, d.maxIter(), d.tol(), pca.equals("exact")));
     }
 
     /** The authors' protected layers scaled: the first ⌈3L/32⌉ and the last ⌈2L/32⌉. */
@@ -77,72 +79,23 @@ public final class FunctionalNetworksCriterion implements Criterion {
 
     @Override
     public Scores score(ScoringContext ctx) {
-        long t0 = System.nanoTime();
         ModelConfig c = ctx.model().config();
-        int[] range = options.layerRange(this, c); // layers outside are never pruned: no ICA for them
-        List<List<int[]>> groups = chunks(ctx.documents(), ctx.model().tokenizer(), Math.min(maxLen, c.contextLength()));
-        double[][] saliency = new double[c.layerCount()][];
-        for (int l = 0; l < c.layerCount(); l++) saliency[l] = new double[2 * c.layer(l).ffnDim()];
-        List<Integer> skipped = new ArrayList<>(), tokens = new ArrayList<>();
-        for (int r = 0; r < groups.size(); r++) {
-            List<int[]> texts = groups.get(r);
-            int t = NeuronRecorder.tokens(texts);
-            tokens.add(t);
-            if (t < ica.components()) {
-                throw new Prune4jException("chunk " + r + " has " + t + " tokens, fewer than --components " + ica.components() + "; give more --chunk-texts or fewer components");
+        int[] range = options.layerRange(this, c);
+        if (options.has("networks")) {
+            Path dir = Path.of(options.text("networks", ""));
+            networks = FunctionalNetworks.load(dir, ctx.model());
+            if (range[0] < networks.range()[0] || range[1] > networks.range()[1]) {
+                throw Prune4jException.inFile(dir, "covers layers " + networks.range()[0] + ":" + networks.range()[1]
+                        + ", not the pruned range " + range[0] + ":" + range[1]);
             }
-            double[][] chunkSal = new double[c.layerCount()][];
-            boolean[] failed = {false};
-            final int chunk = r;
-            NeuronRecorder.run(ctx.transformer(), texts, 4096, (layer, x) -> {
-                if (failed[0] || layer < range[0] || layer >= range[1]) return;
-                if (x.cols() < ica.components()) {
-                    throw new Prune4jException("--components " + ica.components() + " exceeds layer " + layer + "'s " + x.cols() + " MLP neurons");
-                }
-                CanIca.LayerResult res = CanIca.layer(x, ica, ctx.seed() * 1_000_003L + chunk * 131L + layer);
-                if (res == null) failed[0] = true;
-                else chunkSal[layer] = res.saliency();
-            });
-            if (failed[0]) {
-                skipped.add(r);
-            } else {
-                for (int l = 0; l < c.layerCount(); l++) {
-                    if (chunkSal[l] == null) continue;
-                    for (int j = 0; j < chunkSal[l].length; j++) saliency[l][j] = Math.max(saliency[l][j], chunkSal[l][j]);
-                }
-            }
-            ctx.runner().progress().update(r + 1, groups.size());
+        } else {
+            networks = FunctionalNetworks.compute(ctx.model(), ctx.transformer(), ctx.documents(), settings, range, ctx.seed(), ctx.runner().progress());
         }
-        if (skipped.size() == groups.size()) throw new Prune4jException("ICA produced NaN/Inf in every chunk; no functional networks were found");
-        log = new Log(groups.size() - skipped.size(), skipped, tokens, (System.nanoTime() - t0) / 1e9);
         Scores s = Scores.empty(name(), c);
-        for (int l = 0; l < c.layerCount(); l++) {
-            int m = c.layer(l).ffnDim();
-            for (int i = 0; i < m; i++) s.channels()[l][i] = Math.max(saliency[l][i], saliency[l][m + i]);
+        for (int l = range[0]; l < range[1]; l++) {
+            if (c.layer(l).ffnDim() > 0) System.arraycopy(networks.channelScores(l), 0, s.channels()[l], 0, c.layer(l).ffnDim());
             Arrays.fill(s.heads()[l], 0);
         }
         return s;
-    }
-
-    /** Documents in file order, tokenized (BOS as the model uses it), truncated to the limit, in chunks of chunkTexts. */
-    private List<List<int[]>> chunks(List<String> docs, Tokenizer tok, int limit) {
-        List<List<int[]>> out = new ArrayList<>();
-        for (int start = 0; start < docs.size() && out.size() < chunks; start += chunkTexts) {
-            List<int[]> texts = new ArrayList<>();
-            for (int i = start; i < Math.min(docs.size(), start + chunkTexts); i++) {
-                int[] ids = tok.encode(docs.get(i));
-                int[] withBos = tok.addBos() ? prepend(tok.bos(), ids) : ids;
-                if (withBos.length > 0) texts.add(Arrays.copyOf(withBos, Math.min(limit, withBos.length)));
-            }
-            out.add(texts);
-        }
-        return out;
-    }
-
-    private static int[] prepend(int v, int[] a) {
-        int[] out = new int[a.length + 1];
-        out[0] = v;
-        System.arraycopy(a, 0, out, 1, a.length);
-        return out;
     }
 }

@@ -29,7 +29,7 @@ public final class AtomicOutput {
 
     /** File names prune4j writes into an output folder; anything else in an existing folder makes it foreign. */
     private static final Set<String> FOLDER_FILES = Set.of("config.json", "tokenizer.json", "tokenizer_config.json",
-            "model.safetensors", "model.safetensors.index.json");
+            "model.safetensors", "model.safetensors.index.json", "networks.json", "index.html");
 
     /** Temporaries being written now: removed by a shutdown hook if the JVM is stopped (SIGINT, SIGTERM). */
     private static final Set<Path> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();

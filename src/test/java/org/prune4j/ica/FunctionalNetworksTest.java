@@ -62,4 +62,29 @@ class FunctionalNetworksTest {
         assertThatThrownBy(() -> run(SMALL, 0.7, 0)).isInstanceOf(Prune4jException.class).hasMessageContaining("cannot be reached");
         assertThatThrownBy(() -> run(Map.of("ica-restarts", "0"), 0.1, 0)).hasMessageContaining("--ica-restarts");
     }
+
+    /** Saved networks give the plan computed directly; a model of the same shape with other weights is refused. */
+    @Test
+    void savedNetworksReproduceThePlanAndBelongToOneModel() throws Exception {
+        java.nio.file.Path dir = TestData.tempDir().resolve("nets");
+        var settings = org.prune4j.criteria.FunctionalNetworksCriterion.settings(new MethodOptions(SMALL));
+        try (Model m = TestData.stories(); org.prune4j.engine.Transformer tf = new org.prune4j.engine.Transformer(m, 2)) {
+            var docs = org.prune4j.calib.CalibrationSet.readDocuments(TestData.ROOT.resolve("data/tinystories/TinyStories-train.head1000rows.sel596.txt"));
+            FunctionalNetworks n = FunctionalNetworks.compute(m, tf, docs, settings, new int[]{1, 4}, 5, ProgressListener.NONE);
+            n.save(dir, false);
+            FunctionalNetworks back = FunctionalNetworks.load(dir, m);
+            for (int l = 1; l < 4; l++) assertThat(back.saliency()[l]).containsExactly(n.saliency()[l]);
+            assertThat(back.log().chunksUsed()).isEqualTo(1);
+        }
+        java.util.Map<String, String> saved = new java.util.HashMap<>(SMALL);
+        saved.put("networks", dir.toString());
+        var om = new com.fasterxml.jackson.databind.ObjectMapper();
+        var c = TestData.stories().config();
+        assertThat(om.writeValueAsString(PlanJson.Plan.of(run(saved, 0.15, 99).plan(), c)))
+                .isEqualTo(om.writeValueAsString(PlanJson.Plan.of(run(SMALL, 0.15, 5).plan(), c)));
+        try (Model other = org.prune4j.model.SyntheticModel.create(c, 3, org.prune4j.tensor.DType.F32)) {
+            assertThatThrownBy(() -> FunctionalNetworks.load(dir, other)).isInstanceOf(Prune4jException.class)
+                    .hasMessageContaining("networks.json").hasMessageContaining("fingerprint");
+        }
+    }
 }

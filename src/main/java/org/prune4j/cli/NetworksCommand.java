@@ -1,0 +1,95 @@
+package org.prune4j.cli;
+
+import org.prune4j.calib.CalibrationSet;
+import org.prune4j.criteria.FunctionalNetworksCriterion;
+import org.prune4j.criteria.MethodOptions;
+import org.prune4j.engine.Transformer;
+import org.prune4j.ica.FunctionalNetworks;
+import org.prune4j.model.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+@Command(name = "networks", mixinStandardHelpOptions = true,
+        description = {"Find a model's functional networks (CanICA over MLP neurons per layer and chunk of texts) and save them,",
+                "for 'prune --method functional-networks --networks DIR' at any ratio. Layers: the method's prunable range",
+                "(all but the first ceil(3L/32) and last ceil(2L/32)) unless --layer-range is given."})
+public final class NetworksCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions opts;
+
+    @Option(names = "--data", required = true, description = "Text whose documents, in file order, are the ICA time points (plain, jsonl or parquet)")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "Output folder (networks.json)")
+    Path out;
+
+    @Option(names = "--force", description = "Replace an existing output folder written by prune4j")
+    boolean force;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the ICA restarts and the randomized SVD (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--chunks", description = "Chunks of texts (default: as many as the text holds, at most 80)")
+    String chunks;
+
+    @Option(names = "--chunk-texts", description = "Texts per chunk (default: 40)")
+    String chunkTexts;
+
+    @Option(names = "--max-len", description = "Tokens per text, BOS included (default: 1024, at most the model context)")
+    String maxLen;
+
+    @Option(names = "--components", description = "ICA components per layer and chunk (default: 128)")
+    String components;
+
+    @Option(names = "--ica-restarts", description = "FastICA runs per layer and chunk, the sparsest kept (default: 10)")
+    String icaRestarts;
+
+    @Option(names = "--pca", description = "randomized (4 power iterations) or exact spatial patterns (default: randomized)")
+    String pca;
+
+    @Option(names = "--layer-range", description = "Layers to analyse, A:B or all (default: the method's prunable range)")
+    String layerRange;
+
+    @Option(names = "--json", description = "Print the saved networks' summary as one JSON object")
+    boolean json;
+
+    @Option(names = "--no-progress", description = "No progress bar")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> o = new TreeMap<>();
+        String[][] given = {{"chunks", chunks}, {"chunk-texts", chunkTexts}, {"max-len", maxLen}, {"components", components},
+                {"ica-restarts", icaRestarts}, {"pca", pca}, {MethodOptions.LAYER_RANGE, layerRange}};
+        for (String[] g : given) if (g[1] != null) o.put(g[0], g[1]);
+        MethodOptions options = new MethodOptions(o);
+        FunctionalNetworksCriterion method = new FunctionalNetworksCriterion();
+        FunctionalNetworks.Settings settings = FunctionalNetworksCriterion.settings(options);
+        try (Model model = opts.loadWithTokenizer(); Transformer tf = new Transformer(model, opts.threads)) {
+            int[] range = options.layerRange(method, model.config());
+            FunctionalNetworks n = FunctionalNetworks.compute(model, tf, CalibrationSet.readDocuments(data), settings, range, seed,
+                    new Progress("ica chunks", !noProgress));
+            n.save(out, force);
+            Map<String, Object> summary = new TreeMap<>();
+            summary.put("out", out.toString());
+            summary.put("layerRange", range[0] + ":" + range[1]);
+            summary.put("chunksUsed", n.log().chunksUsed());
+            summary.put("chunksSkipped", n.log().chunksSkipped());
+            summary.put("tokensPerChunk", n.log().tokensPerChunk());
+            summary.put("seconds", n.log().seconds());
+            if (json) {
+                Json.print(summary);
+            } else {
+                System.out.printf("functional networks of layers %d:%d from %d chunks (%s skipped), %.1f s -> %s%n", range[0], range[1],
+                        n.log().chunksUsed(), n.log().chunksSkipped(), n.log().seconds(), out);
+            }
+        }
+        return 0;
+    }
+}
