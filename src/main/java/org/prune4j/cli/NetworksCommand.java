@@ -35,23 +35,8 @@ public final class NetworksCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the ICA restarts and the randomized SVD (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--chunks", description = "Chunks of texts (default: as many as the text holds, at most 80)")
-    String chunks;
-
-    @Option(names = "--chunk-texts", description = "Texts per chunk (default: 40)")
-    String chunkTexts;
-
-    @Option(names = "--max-len", description = "Tokens per text, BOS included (default: 1024, at most the model context)")
-    String maxLen;
-
-    @Option(names = "--components", description = "ICA components per layer and chunk (default: 128)")
-    String components;
-
-    @Option(names = "--ica-restarts", description = "FastICA runs per layer and chunk, the sparsest kept (default: 10)")
-    String icaRestarts;
-
-    @Option(names = "--pca", description = "randomized (4 power iterations) or exact spatial patterns (default: randomized)")
-    String pca;
+    @Mixin
+    NetworkOptions networkOptions;
 
     @Option(names = "--layer-range", description = "Layers to analyse, A:B or all (default: the method's prunable range)")
     String layerRange;
@@ -65,9 +50,8 @@ public final class NetworksCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> o = new TreeMap<>();
-        String[][] given = {{"chunks", chunks}, {"chunk-texts", chunkTexts}, {"max-len", maxLen}, {"components", components},
-                {"ica-restarts", icaRestarts}, {"pca", pca}, {MethodOptions.LAYER_RANGE, layerRange}};
-        for (String[] g : given) if (g[1] != null) o.put(g[0], g[1]);
+        networkOptions.putGiven(o);
+        if (layerRange != null) o.put(MethodOptions.LAYER_RANGE, layerRange);
         MethodOptions options = new MethodOptions(o);
         FunctionalNetworksCriterion method = new FunctionalNetworksCriterion();
         FunctionalNetworks.Settings settings = FunctionalNetworksCriterion.settings(options);

@@ -78,23 +78,8 @@ public final class PruneOptions {
     @Option(names = "--x-stat", description = "mini-llm: input statistic x̄: l2 (‖X_j‖₂) or mean (signed mean) (default: l2)")
     String xStat;
 
-    @Option(names = "--chunks", description = "functional-networks: ICA chunks of texts (default: as many as the text holds, at most 80)")
-    String chunks;
-
-    @Option(names = "--chunk-texts", description = "functional-networks: texts per chunk, in file order (default: 40)")
-    String chunkTexts;
-
-    @Option(names = "--max-len", description = "functional-networks: tokens per text, BOS included (default: 1024, at most the model context)")
-    String maxLen;
-
-    @Option(names = "--components", description = "functional-networks: ICA components per layer and chunk (default: 128)")
-    String components;
-
-    @Option(names = "--ica-restarts", description = "functional-networks: FastICA runs per layer and chunk, the sparsest kept (default: 10)")
-    String icaRestarts;
-
-    @Option(names = "--pca", description = "functional-networks: randomized (4 power iterations, the authors' CPU run) or exact spatial patterns (default: randomized)")
-    String pca;
+    @picocli.CommandLine.Mixin
+    NetworkOptions networkOptions = new NetworkOptions();
 
     @Option(names = "--networks", description = "functional-networks: saved networks (a folder from 'prune4j networks') instead of computing them")
     String networks;
@@ -124,9 +109,10 @@ public final class PruneOptions {
         }
         java.util.Map<String, String> options = new java.util.TreeMap<>();
         String[][] given = {{MethodOptions.LAYER_RANGE, layerRange}, {"taylor", taylor}, {"zo-eps", zoEps}, {"zo-samples", zoSamples},
-                {"zo-dist", zoDist}, {"zo-scope", zoScope}, {"x-stat", xStat}, {"chunks", chunks}, {"chunk-texts", chunkTexts},
-                {"max-len", maxLen}, {"components", components}, {"ica-restarts", icaRestarts}, {"pca", pca}, {"networks", networks}};
+                {"zo-dist", zoDist}, {"zo-scope", zoScope}, {"x-stat", xStat},
+                {"networks", networks}};
         for (String[] g : given) if (g[1] != null) options.put(g[0], g[1]);
+        networkOptions.putGiven(options);
         PruneRequest.Method m = new PruneRequest.Method(method, new Target(ratio == null ? 0.5 : ratio, basis), allocation,
                 new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation, mode,
                 new MethodOptions(options));
