@@ -24,10 +24,13 @@ public final class NetworkOptions {
     @Option(names = "--pca", description = "functional networks: randomized (4 power iterations, the authors' CPU run) or exact spatial patterns (default: randomized)")
     String pca;
 
+    @Option(names = "--structures", description = "functional networks: mlp (MLP channels, as published) or mlp+heads (also query heads: one joint ICA over per-head signals; heads and channels z-scored per type, one τ) (default: mlp)")
+    String structures;
+
     /** Adds the settings given on the command line to a method-options map. */
     void putGiven(Map<String, String> options) {
         String[][] given = {{"chunks", chunks}, {"chunk-texts", chunkTexts}, {"max-len", maxLen}, {"components", components},
-                {"ica-restarts", icaRestarts}, {"pca", pca}};
+                {"ica-restarts", icaRestarts}, {"pca", pca}, {"structures", structures}};
         for (String[] g : given) if (g[1] != null) options.put(g[0], g[1]);
     }
 }

@@ -6,7 +6,6 @@ import org.prune4j.model.ModelConfig;
 import org.prune4j.util.Prune4jException;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -25,7 +24,7 @@ public final class FunctionalNetworksCriterion implements Criterion {
     private FunctionalNetworks networks;
 
     public FunctionalNetworksCriterion() {
-        this(new FunctionalNetworks.Settings(80, 40, 1024, CanIca.Settings.defaults()), MethodOptions.NONE);
+        this(new FunctionalNetworks.Settings(80, 40, 1024, CanIca.Settings.defaults(), false), MethodOptions.NONE);
     }
 
     private FunctionalNetworksCriterion(FunctionalNetworks.Settings settings, MethodOptions options) {
@@ -42,7 +41,7 @@ public final class FunctionalNetworksCriterion implements Criterion {
     /** Activations of whole documents, unless saved networks are given. */
     @Override public Set<Evidence> needs() { return options.has("networks") ? Set.of() : Set.of(Evidence.ACTIVATION_SKETCH); }
     @Override public String defaultAllocation() { return "threshold"; }
-    @Override public Set<String> options() { return Set.of("chunks", "chunk-texts", "max-len", "components", "ica-restarts", "pca", "networks"); }
+    @Override public Set<String> options() { return Set.of("chunks", "chunk-texts", "max-len", "components", "ica-restarts", "pca", "networks", "structures"); }
 
     public FunctionalNetworks.Settings settings() { return settings; }
 
@@ -60,14 +59,16 @@ public final class FunctionalNetworksCriterion implements Criterion {
         CanIca.Settings d = CanIca.Settings.defaults();
         int r = o.integer("chunks", 80), ct = o.integer("chunk-texts", 40), ml = o.integer("max-len", 1024);
         int k = o.integer("components", d.components()), restarts = o.integer("ica-restarts", d.restarts());
-        String pca = o.text("pca", "randomized");
+        String pca = o.text("pca", "randomized"), structures = o.text("structures", "mlp");
+        if (!structures.equals("mlp") && !structures.equals("mlp+heads")) throw new Prune4jException("--structures must be mlp or mlp+heads, got '" + structures + "'");
         if (r < 1) throw new Prune4jException("--chunks must be at least 1, got " + r);
         if (ct < 1) throw new Prune4jException("--chunk-texts must be at least 1, got " + ct);
         if (ml < 2) throw new Prune4jException("--max-len must be at least 2, got " + ml);
         if (k < 1) throw new Prune4jException("--components must be at least 1, got " + k);
         if (restarts < 1) throw new Prune4jException("--ica-restarts must be at least 1, got " + restarts);
         if (!pca.equals("randomized") && !pca.equals("exact")) throw new Prune4jException("--pca must be randomized or exact, got '" + pca + "'");
-        return new FunctionalNetworks.Settings(r, ct, ml, new CanIca.Settings(k, restarts, d.maxIter(), d.tol(), pca.equals("exact")));
+        return new FunctionalNetworks.Settings(r, ct, ml, new CanIca.Settings(k, restarts, d.maxIter(), d.tol(), pca.equals("exact")),
+                structures.equals("mlp+heads"));
     }
 
     /** The authors' protected layers scaled: the first ⌈3L/32⌉ and the last ⌈2L/32⌉. */
@@ -91,11 +92,29 @@ public final class FunctionalNetworksCriterion implements Criterion {
         } else {
             networks = FunctionalNetworks.compute(ctx.model(), ctx.transformer(), ctx.documents(), settings, range, ctx.seed(), ctx.runner().progress());
         }
+        if (settings.heads() && (networks.headSaliency() == null || networks.headSaliency()[range[0]].length == 0)) {
+            throw new Prune4jException("--structures mlp+heads needs networks computed with heads (prune4j networks --structures mlp+heads)");
+        }
         Scores s = Scores.empty(name(), c);
         for (int l = range[0]; l < range[1]; l++) {
             if (c.layer(l).ffnDim() > 0) System.arraycopy(networks.channelScores(l), 0, s.channels()[l], 0, c.layer(l).ffnDim());
-            Arrays.fill(s.heads()[l], 0);
+            if (settings.heads()) System.arraycopy(networks.headSaliency()[l], 0, s.heads()[l], 0, c.layer(l).heads());
         }
-        return s;
+        if (!settings.heads()) return s;
+        // Heads and channels against one budget: each type z-scored over all its prunable units, then one τ.
+        standardise(s.heads(), range);
+        standardise(s.channels(), range);
+        return new Scores(s.criterion(), s.heads(), s.channels(), s.layers(), true);
+    }
+
+    /** z-scores the values of the layers in range together (one mean and std per structure type). */
+    private static void standardise(double[][] v, int[] range) {
+        double sum = 0, sq = 0;
+        long n = 0;
+        for (int l = range[0]; l < range[1]; l++) for (double x : v[l]) { sum += x; sq += x * x; n++; }
+        if (n < 2) return;
+        double mean = sum / n, sd = Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1)));
+        if (!(sd > 0)) sd = 1;
+        for (int l = range[0]; l < range[1]; l++) for (int i = 0; i < v[l].length; i++) v[l][i] = (v[l][i] - mean) / sd;
     }
 }

@@ -3,6 +3,7 @@ package org.prune4j.ica;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.prune4j.engine.Transformer;
+import org.prune4j.linalg.DenseMatrix;
 import org.prune4j.model.LayerShape;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelConfig;
@@ -27,13 +28,18 @@ import java.util.List;
  * for every ratio; a saved set is refused for a model with another shape or other weights (fingerprint).
  *
  * @param range    the layers [start, end) analysed (others have empty saliency)
- * @param saliency per layer, 2m values (empty outside the range)
+ * @param saliency     per layer, 2m values (empty outside the range)
+ * @param headSaliency per layer, one value per query head (empty outside the range or when heads were not analysed)
  */
-public record FunctionalNetworks(String fingerprint, Settings settings, long seed, int[] range, double[][] saliency, Log log) {
+public record FunctionalNetworks(String fingerprint, Settings settings, long seed, int[] range, double[][] saliency,
+                                 double[][] headSaliency, Log log) {
     public static final String FILE = "networks.json";
 
-    /** How the networks were computed: chunking of the text and the CanICA settings. */
-    public record Settings(int chunks, int chunkTexts, int maxLen, CanIca.Settings ica) {}
+    /**
+     * How the networks were computed: chunking of the text and the CanICA settings; {@code heads} adds the head
+     * analysis (one signal per query head, one joint ICA over the heads of all analysed layers, §1.6).
+     */
+    public record Settings(int chunks, int chunkTexts, int maxLen, CanIca.Settings ica, boolean heads) {}
 
     /** Chunks used and skipped (ICA NaN/Inf in every restart), tokens per chunk, and the wall time. */
     public record Log(int chunksUsed, List<Integer> chunksSkipped, List<Integer> tokensPerChunk, double seconds) {}
@@ -55,7 +61,12 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
         List<List<int[]>> groups = chunks(documents, model.tokenizer(), s, Math.min(s.maxLen(), c.contextLength()));
         if (groups.isEmpty()) throw new Prune4jException("the functional networks need calibration text, and it has no documents");
         double[][] saliency = new double[c.layerCount()][];
-        for (int l = 0; l < c.layerCount(); l++) saliency[l] = new double[l >= range[0] && l < range[1] ? 2 * c.layer(l).ffnDim() : 0];
+        double[][] headSaliency = new double[c.layerCount()][];
+        for (int l = 0; l < c.layerCount(); l++) {
+            boolean in = l >= range[0] && l < range[1];
+            saliency[l] = new double[in ? 2 * c.layer(l).ffnDim() : 0];
+            headSaliency[l] = new double[in && s.heads() ? c.layer(l).heads() : 0];
+        }
         List<Integer> skipped = new ArrayList<>(), tokens = new ArrayList<>();
         int k = s.ica().components();
         for (int r = 0; r < groups.size(); r++) {
@@ -66,6 +77,7 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
                 throw new Prune4jException("chunk " + r + " has " + t + " tokens, fewer than --components " + k + "; give more --chunk-texts or fewer components");
             }
             double[][] chunkSal = new double[c.layerCount()][];
+            DenseMatrix[] headSignals = new DenseMatrix[c.layerCount()];
             boolean[] failed = {false};
             final int chunk = r;
             NeuronRecorder.run(tf, texts, 4096, (layer, x) -> {
@@ -74,20 +86,52 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
                 CanIca.LayerResult res = CanIca.layer(x, s.ica(), seed * 1_000_003L + chunk * 131L + layer);
                 if (res == null) failed[0] = true;
                 else chunkSal[layer] = res.saliency();
-            });
+            }, s.heads() ? (layer, h) -> { if (layer >= range[0] && layer < range[1]) headSignals[layer] = h; } : null);
+            double[][] chunkHeads = s.heads() && !failed[0] ? headIca(headSignals, s.ica(), seed * 1_000_003L + chunk * 131L - 1) : null;
+            if (s.heads() && chunkHeads == null) failed[0] = true;
             if (failed[0]) {
                 skipped.add(r);
             } else {
                 for (int l = range[0]; l < range[1]; l++) {
-                    if (chunkSal[l] == null) continue;
-                    for (int j = 0; j < chunkSal[l].length; j++) saliency[l][j] = Math.max(saliency[l][j], chunkSal[l][j]);
+                    if (chunkSal[l] != null) for (int j = 0; j < chunkSal[l].length; j++) saliency[l][j] = Math.max(saliency[l][j], chunkSal[l][j]);
+                    if (chunkHeads != null && chunkHeads[l] != null) {
+                        for (int j = 0; j < chunkHeads[l].length; j++) headSaliency[l][j] = Math.max(headSaliency[l][j], chunkHeads[l][j]);
+                    }
                 }
             }
             progress.update(r + 1, groups.size());
         }
         if (skipped.size() == groups.size()) throw new Prune4jException("ICA produced NaN/Inf in every chunk; no functional networks were found");
-        return new FunctionalNetworks(fingerprint(model), s, seed, range.clone(), saliency,
+        return new FunctionalNetworks(fingerprint(model), s, seed, range.clone(), saliency, headSaliency,
                 new Log(groups.size() - skipped.size(), skipped, tokens, (System.nanoTime() - t0) / 1e9));
+    }
+
+    /**
+     * One joint CanICA over the head signals of all analysed layers (columns = heads, layer by layer), components
+     * capped at the number of heads; returns per-layer head saliency, or null when every restart failed.
+     */
+    private static double[][] headIca(DenseMatrix[] signals, CanIca.Settings ica, long seed) {
+        int t = 0, n = 0;
+        for (DenseMatrix m : signals) if (m != null) { t = m.rows(); n += m.cols(); }
+        if (n == 0) return new double[signals.length][];
+        DenseMatrix all = DenseMatrix.zeros(t, n);
+        int col = 0;
+        for (DenseMatrix m : signals) {
+            if (m == null) continue;
+            for (int r = 0; r < t; r++) for (int j = 0; j < m.cols(); j++) all.set(r, col + j, m.get(r, j));
+            col += m.cols();
+        }
+        CanIca.Settings capped = new CanIca.Settings(Math.min(ica.components(), Math.min(n, t)), ica.restarts(), ica.maxIter(), ica.tol(), ica.exactPca());
+        CanIca.LayerResult res = CanIca.layer(all, capped, seed);
+        if (res == null) return null;
+        double[][] out = new double[signals.length][];
+        col = 0;
+        for (int l = 0; l < signals.length; l++) {
+            if (signals[l] == null) continue;
+            out[l] = Arrays.copyOfRange(res.saliency(), col, col + signals[l].cols());
+            col += signals[l].cols();
+        }
+        return out;
     }
 
     /** Documents in file order, tokenized (BOS as the model uses it), truncated to the limit, in chunks. */
@@ -164,6 +208,8 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
             LayerShape s = c.layer(l);
             int len = n.saliency()[l].length;
             if (len != 0 && len != 2 * s.ffnDim()) throw Prune4jException.inFile(f, "layer " + l + " has " + len / 2 + " MLP channels, the model " + s.ffnDim());
+            int h = n.headSaliency() == null ? 0 : n.headSaliency()[l].length;
+            if (h != 0 && h != s.heads()) throw Prune4jException.inFile(f, "layer " + l + " has " + h + " heads, the model " + s.heads());
         }
         if (!fingerprint(model).equals(n.fingerprint())) throw Prune4jException.inFile(f, "was computed for other weights (fingerprint mismatch)");
         return n;

@@ -26,6 +26,12 @@ public final class NeuronRecorder {
         void accept(int layer, DenseMatrix activations);
     }
 
+    /** Receives one layer's head signals [tokens × heads]: each query head's attention output averaged over head_dim. */
+    @FunctionalInterface
+    public interface HeadConsumer {
+        void accept(int layer, DenseMatrix signals);
+    }
+
     private NeuronRecorder() {}
 
     /** Total rows (tokens) of the texts. */
@@ -39,6 +45,11 @@ public final class NeuronRecorder {
      * @param passTokens rows per forward pass (texts are packed whole)
      */
     public static void run(Transformer tf, List<int[]> texts, int passTokens, LayerConsumer consumer) {
+        run(tf, texts, passTokens, consumer, null);
+    }
+
+    /** As {@link #run(Transformer, List, int, LayerConsumer)}, also handing each layer's head signals to {@code heads}. */
+    public static void run(Transformer tf, List<int[]> texts, int passTokens, LayerConsumer consumer, HeadConsumer heads) {
         ModelConfig c = tf.config();
         List<int[]> passes = Batches.plan(texts, passTokens);
         List<float[]> residual = new ArrayList<>();
@@ -53,21 +64,25 @@ public final class NeuronRecorder {
             rows += b.rows();
         }
         for (int l = 0; l < c.layerCount(); l++) {
-            int m = c.layer(l).ffnDim();
+            int m = c.layer(l).ffnDim(), h = c.layer(l).heads(), hd = c.layer(l).headDim();
             DenseMatrix x = m > 0 ? DenseMatrix.zeros(rows, 2 * m) : null;
+            DenseMatrix hs = heads != null && h > 0 ? DenseMatrix.zeros(rows, h) : null;
             for (int p = 0; p < passes.size(); p++) {
                 final int layer = l, base = rowStart[p];
                 TapListener act = (ly, pt, data, n, width, layout) -> { if (ly == layer) copy(data, n, width, x, base, 0); };
                 TapListener up = (ly, pt, data, n, width, layout) -> { if (ly == layer) copy(data, n, width, x, base, width); };
+                TapListener att = (ly, pt, data, n, width, layout) -> { if (ly == layer) headMeans(data, n, h, hd, hs, base); };
                 List<Chunk> chunks = chunks(c, texts.subList(passes.get(p)[0], passes.get(p)[1]), l);
                 Transformer.Batch b = new Transformer.Batch(residual.get(p), layouts.get(p).sequence().length, layouts.get(p), chunks);
                 try (AutoCloseable a = x != null ? tf.taps().add(TapPoint.GATE_ACT, act) : () -> {};
-                     AutoCloseable u = x != null ? tf.taps().add(TapPoint.UP, up) : () -> {}) {
+                     AutoCloseable u = x != null ? tf.taps().add(TapPoint.UP, up) : () -> {};
+                     AutoCloseable at = hs != null ? tf.taps().add(TapPoint.ATTN_HEADS, att) : () -> {}) {
                     tf.runLayers(b, l, l + 1);
                 } catch (Exception e) {
                     throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
                 }
             }
+            if (hs != null) heads.accept(l, hs);
             if (x != null) consumer.accept(l, x);
         }
     }
@@ -76,6 +91,16 @@ public final class NeuronRecorder {
         List<Chunk> out = new ArrayList<>();
         for (int[] t : texts) out.add(new Chunk(KvCache.forLayer(c, t.length, layer), t));
         return out;
+    }
+
+    private static void headMeans(float[] data, int n, int heads, int hd, DenseMatrix out, int rowBase) {
+        for (int r = 0; r < n; r++) {
+            for (int h = 0; h < heads; h++) {
+                double s = 0;
+                for (int i = 0; i < hd; i++) s += data[r * heads * hd + h * hd + i];
+                out.set(rowBase + r, h, s / hd);
+            }
+        }
     }
 
     private static void copy(float[] data, int n, int width, DenseMatrix x, int rowBase, int colBase) {

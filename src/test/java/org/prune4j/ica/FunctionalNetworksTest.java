@@ -87,4 +87,22 @@ class FunctionalNetworksTest {
                     .hasMessageContaining("networks.json").hasMessageContaining("fingerprint");
         }
     }
+
+    /** mlp+heads: one τ over per-type z-scored head and channel scores; GQA groups stay whole; MLP-only networks refused. */
+    @Test
+    void headsAndChannelsShareOneThreshold() {
+        java.util.Map<String, String> o = new java.util.HashMap<>(SMALL);
+        o.put("structures", "mlp+heads");
+        Pruner.Result r = run(o, 0.25, 5);
+        var c = TestData.stories().config();
+        int headsRemoved = 0;
+        for (int l = 1; l < 4; l++) {
+            var lp = r.plan().layers().get(l);
+            headsRemoved += c.layer(l).heads() - lp.keptHeads().length;
+            assertThat(lp.keptHeads().length % lp.keptKvGroups().length).isZero();
+        }
+        assertThat(headsRemoved).isPositive();
+        assertThat(r.plan().removedFraction(c)).isGreaterThanOrEqualTo(0.25);
+        for (int l : new int[]{0, 4}) assertThat(r.plan().layers().get(l).keptHeads()).hasSize(c.layer(l).heads());
+    }
 }
