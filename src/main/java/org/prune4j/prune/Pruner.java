@@ -78,10 +78,18 @@ public final class Pruner {
             long t1 = System.nanoTime();
             PruningPlan plan = null;
             Model sequentialModel = null;
+            boolean sequentialBias = false;
             if (r.fixedPlan() != null) {
                 plan = r.fixedPlan();
                 plan.validate(model.config());
                 ctx.prepare(needs);
+            } else if (r.method().mode() == PruneRequest.CalibrationMode.SEQUENTIAL && !(criterion instanceof org.prune4j.criteria.LayerwiseCriterion)) {
+                // Scores from the dense model; only the bias means come from the progressively pruned model.
+                if (!resolved.biasCompensation()) {
+                    throw new Prune4jException("sequential calibration of " + criterion.name() + " changes only the bias means: it needs bias compensation");
+                }
+                ctx.prepare(needs);
+                sequentialBias = true;
             } else if (r.method().mode() == PruneRequest.CalibrationMode.SEQUENTIAL) {
                 Sequential.Outcome o = Sequential.run(model, ctx, criterion, method, resolved, tf.parallel());
                 plan = o.plan();
@@ -101,7 +109,9 @@ public final class Pruner {
             Model pruned = null;
             long t4 = t3;
             if (cut) {
-                pruned = sequentialModel != null ? sequentialModel : Surgery.apply(model, plan, plan.biasCompensation() ? means(ctx) : null);
+                pruned = sequentialModel != null ? sequentialModel
+                        : sequentialBias ? Sequential.applyWithSequentialMeans(model, ctx, plan, tf.parallel())
+                        : Surgery.apply(model, plan, plan.biasCompensation() ? means(ctx) : null);
                 t4 = System.nanoTime();
                 if (r.evaluation() != null) {
                     PruneRequest.Evaluation e = r.evaluation();

@@ -62,6 +62,24 @@ final class Sequential {
         return new Outcome(new PruningPlan(layers, resolved.biasCompensation()), pruned);
     }
 
+    /**
+     * Applies a plan decided from dense scores layer by layer, taking each layer's bias-compensation means from the
+     * model whose earlier layers are already cut and compensated (the functional-networks authors' variant of
+     * FLAP's bias: later layers see the pruned model while the means are gathered). Calibration windows have equal
+     * lengths, so these per-token means are the authors' per-sequence means.
+     */
+    static Model applyWithSequentialMeans(Model model, ScoringContext ctx, PruningPlan plan, Parallel par) {
+        ModelConfig c = model.config();
+        return ctx.runner().sequential(model, ctx.windows(), List.of(new ActivationStats(c)), (l, current, evidence) -> {
+            LayerShape s = c.layer(l);
+            LayerPlan p = plan.layers().get(l);
+            ActivationStats st = (ActivationStats) evidence.get(0);
+            LayerShape after = PruningPlan.shapeAfter(s, p, true);
+            return new CalibrationRunner.LayerCut(after, Surgery.cutLayer(c.hidden(), s, after, current.weights().layers().get(l), p,
+                    true, st.mean(st.oSum[l]), st.mean(st.downSum[l])));
+        }, par);
+    }
+
     private static double[][] zeros(ModelConfig c, boolean heads) {
         double[][] z = new double[c.layerCount()][];
         for (int l = 0; l < z.length; l++) z[l] = new double[heads ? c.layer(l).heads() : c.layer(l).ffnDim()];

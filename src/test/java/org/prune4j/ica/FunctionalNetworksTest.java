@@ -24,12 +24,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class FunctionalNetworksTest {
     static Pruner.Result run(Map<String, String> opts, double ratio, long seed) {
+        return run(opts, ratio, seed, null, PruneRequest.CalibrationMode.DENSE, false);
+    }
+
+    static Pruner.Result run(Map<String, String> opts, double ratio, long seed, Boolean bias, PruneRequest.CalibrationMode mode, boolean cut) {
         try (Model m = TestData.stories()) {
-            PruneRequest.Method pm = new PruneRequest.Method("functional-networks", Target.total(ratio), null, Constraints.defaults(), null,
-                    PruneRequest.CalibrationMode.DENSE, new MethodOptions(opts));
+            PruneRequest.Method pm = new PruneRequest.Method("functional-networks", Target.total(ratio), null, Constraints.defaults(), bias,
+                    mode, new MethodOptions(opts));
             PruneRequest r = new PruneRequest(pm, new PruneRequest.Calibration(TestData.ROOT.resolve("data/tinystories/TinyStories-train.head1000rows.sel596.txt"), 4, 64), null,
                     PruneRequest.Runtime.threads(2), seed, null);
-            return Pruner.run(m, r, l -> ProgressListener.NONE, false);
+            return Pruner.run(m, r, l -> ProgressListener.NONE, cut);
         }
     }
 
@@ -86,6 +90,19 @@ class FunctionalNetworksTest {
             assertThatThrownBy(() -> FunctionalNetworks.load(dir, other)).isInstanceOf(Prune4jException.class)
                     .hasMessageContaining("networks.json").hasMessageContaining("fingerprint");
         }
+        // Bias compensation, dense (FLAP: means of the unpruned model) against sequential (the authors' variant:
+        // means while earlier layers already run pruned): same plan; the first cut layer sees unpruned inputs in
+        // both, so its bias agrees; later layers' means differ.
+        Pruner.Result dense = run(saved, 0.15, 1, true, PruneRequest.CalibrationMode.DENSE, true);
+        Pruner.Result seq = run(saved, 0.15, 1, true, PruneRequest.CalibrationMode.SEQUENTIAL, true);
+        assertThat(om.writeValueAsString(PlanJson.Plan.of(seq.plan(), c))).isEqualTo(om.writeValueAsString(PlanJson.Plan.of(dense.plan(), c)));
+        float[] d1 = dense.pruned().weights().layers().get(1).bDown(), s1 = seq.pruned().weights().layers().get(1).bDown();
+        for (int i = 0; i < d1.length; i++) assertThat((double) s1[i]).isCloseTo(d1[i], org.assertj.core.data.Offset.offset(1e-5));
+        float[] d3 = dense.pruned().weights().layers().get(3).bDown(), s3 = seq.pruned().weights().layers().get(3).bDown();
+        double diff = 0;
+        for (int i = 0; i < d3.length; i++) diff = Math.max(diff, Math.abs(d3[i] - s3[i]));
+        assertThat(diff).isGreaterThan(1e-4);
+        assertThatThrownBy(() -> run(saved, 0.15, 1, false, PruneRequest.CalibrationMode.SEQUENTIAL, true)).hasMessageContaining("bias compensation");
     }
 
     /** mlp+heads: one τ over per-type z-scored head and channel scores; GQA groups stay whole; MLP-only networks refused. */

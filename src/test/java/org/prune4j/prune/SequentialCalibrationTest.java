@@ -76,10 +76,12 @@ class SequentialCalibrationTest {
     @Test
     void sequentialNeedsALayerwiseMethodAndTheUniformAllocation() {
         try (Model m = TestData.stories()) {
-            PruneRequest.Method flap = new PruneRequest.Method("flap", Target.total(0.2), null, null, null, PruneRequest.CalibrationMode.SEQUENTIAL);
+            // A method that scores the whole model at once keeps its dense scores; sequential mode only changes its
+            // bias means, so without bias compensation it is refused.
+            PruneRequest.Method flap = new PruneRequest.Method("flap", Target.total(0.2), null, null, false, PruneRequest.CalibrationMode.SEQUENTIAL);
             PruneRequest r = new PruneRequest(flap, new PruneRequest.Calibration(TRAIN, 4, 32), null, PruneRequest.Runtime.threads(1), 0, null);
             assertThatThrownBy(() -> Pruner.run(m, r, l -> ProgressListener.NONE, false)).isInstanceOf(Prune4jException.class)
-                    .hasMessageContaining("one layer at a time");
+                    .hasMessageContaining("needs bias compensation");
             PruneRequest.Method global = new PruneRequest.Method("wanda-sp", Target.total(0.2), "global", null, null, PruneRequest.CalibrationMode.SEQUENTIAL);
             PruneRequest g = new PruneRequest(global, new PruneRequest.Calibration(TRAIN, 4, 32), null, PruneRequest.Runtime.threads(1), 0, null);
             assertThatThrownBy(() -> Pruner.run(m, g, l -> ProgressListener.NONE, false)).hasMessageContaining("uniform allocation");
