@@ -21,6 +21,11 @@ public class ZoStudy {
     public static void main(String[] args) throws Exception {
         String[] scopes = (args.length > 0 ? args[0] : "global,layer,module").split(",");
         int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        // "deep LAYER QMAX": layer scope on one layer only, q up to QMAX (how far q must grow for the signal)
+        boolean deep = scopes[0].equals("deep");
+        int deepLayer = deep ? Integer.parseInt(args[1]) : -1, qMax = deep ? Integer.parseInt(args[2]) : 256;
+        if (deep) { scopes = new String[]{"layer"}; seeds = 1; }
+        int[] qs = deep ? IntStream.iterate(1, q -> q <= qMax, q -> q * 4).toArray() : QS;
         Model m = ModelLoader.load(Path.of("data/stories260K/stories260K.bin"), Path.of("data/stories260K/tok512.bin"));
         CalibrationSet cs = CalibrationSet.sample(Path.of("data/tinystories/TinyStories-train.head1000rows.sel596.txt"), m.tokenizer(), 10, 128, 0);
         try (Transformer tf = new Transformer(m, 2)) {
@@ -55,21 +60,24 @@ public class ZoStudy {
             System.out.println("| exact FMS vs taylor element1 (channels / heads) | " + row(layers, l -> fmt(spearman(fms.channels()[l], taylor.channels()[l])) + " / " + fmt(spearman(fms.heads()[l], taylor.heads()[l]))) + " |");
             for (String scope : scopes) {
                 // [q][layer][seed] for channels and heads, vs FMS and vs Wanda
-                double[][][] cF = new double[QS.length][layers.length][seeds], hF = new double[QS.length][layers.length][seeds];
-                double[][][] cW = new double[QS.length][layers.length][seeds], hW = new double[QS.length][layers.length][seeds];
-                double[][][] cX = new double[QS.length][layers.length][seeds], hX = new double[QS.length][layers.length][seeds];
+                double[][][] cF = new double[qs.length][layers.length][seeds], hF = new double[qs.length][layers.length][seeds];
+                double[][][] cW = new double[qs.length][layers.length][seeds], hW = new double[qs.length][layers.length][seeds];
+                double[][][] cX = new double[qs.length][layers.length][seeds], hX = new double[qs.length][layers.length][seeds];
                 long t0 = System.nanoTime();
                 for (int s = 0; s < seeds; s++) {
                     ScoringContext ctx = new ScoringContext(m, cs.sequences(), s, tf, new CalibrationRunner(4096, (d, t) -> {}));
                     ctx.supply(Evidence.ACTIVATION_MOMENTS, base.moments());
-                    MiniLlmCriterion c = (MiniLlmCriterion) new MiniLlmCriterion().configure(new MethodOptions(Map.of("zo-scope", scope, "zo-samples", "256")));
+                    Map<String, String> o = new HashMap<>(Map.of("zo-scope", scope, "zo-samples", "" + qs[qs.length - 1]));
+                    if (deep) o.put("layer-range", deepLayer + ":" + (deepLayer + 1));
+                    MiniLlmCriterion c = (MiniLlmCriterion) new MiniLlmCriterion().configure(new MethodOptions(o));
                     var probes = c.probes(ctx);
                     double[] cs1 = c.runProbes(ctx, probes);
-                    int units = probes.size() / 256;
-                    for (int qi = 0; qi < QS.length; qi++) {
-                        Scores est = c.scores(ctx, probes, cs1, QS[qi] * units);
+                    int units = probes.size() / qs[qs.length - 1];
+                    for (int qi = 0; qi < qs.length; qi++) {
+                        Scores est = c.scores(ctx, probes, cs1, qs[qi] * units);
                         for (int li = 0; li < layers.length; li++) {
                             int l = layers[li];
+                            if (deep && l != deepLayer) continue;
                             cF[qi][li][s] = spearman(est.channels()[l], fms.channels()[l]);
                             hF[qi][li][s] = spearman(est.heads()[l], fms.heads()[l]);
                             cW[qi][li][s] = spearman(est.channels()[l], wanda.channels()[l]);
@@ -85,9 +93,9 @@ public class ZoStudy {
                         + " | vs group Σ|W|·x̄, channels: " + cols(layers) + " | vs group Σ|W|·x̄, heads: " + cols(layers)
                         + " | vs wanda-sp, channels: " + cols(layers) + " | vs wanda-sp, heads: " + cols(layers) + " |");
                 System.out.println("|---|" + "---|".repeat(6 * layers.length));
-                for (int qi = 0; qi < QS.length; qi++) {
+                for (int qi = 0; qi < qs.length; qi++) {
                     final int q = qi;
-                    System.out.println("| " + QS[qi] + " | " + row(layers, li2(layers, li -> ms(cF[q][li]))) + " | " + row(layers, li2(layers, li -> ms(hF[q][li])))
+                    System.out.println("| " + qs[qi] + " | " + row(layers, li2(layers, li -> ms(cF[q][li]))) + " | " + row(layers, li2(layers, li -> ms(hF[q][li])))
                             + " | " + row(layers, li2(layers, li -> ms(cX[q][li]))) + " | " + row(layers, li2(layers, li -> ms(hX[q][li])))
                             + " | " + row(layers, li2(layers, li -> ms(cW[q][li]))) + " | " + row(layers, li2(layers, li -> ms(hW[q][li]))) + " |");
                 }

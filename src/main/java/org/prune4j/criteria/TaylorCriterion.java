@@ -31,13 +31,15 @@ public final class TaylorCriterion implements Criterion {
     public enum Variant { ELEMENT1, ELEMENT2, VECTOR }
 
     private final Variant variant;
+    private final MethodOptions options;
 
     public TaylorCriterion() {
-        this(Variant.ELEMENT1);
+        this(Variant.ELEMENT1, MethodOptions.NONE);
     }
 
-    public TaylorCriterion(Variant variant) {
+    public TaylorCriterion(Variant variant, MethodOptions options) {
         this.variant = variant;
+        this.options = options;
     }
 
     public Variant variant() { return variant; }
@@ -56,9 +58,9 @@ public final class TaylorCriterion implements Criterion {
         o.requireOnly(name(), options());
         String v = o.text("taylor", "element1");
         return switch (v) {
-            case "element1" -> new TaylorCriterion(Variant.ELEMENT1);
-            case "element2" -> new TaylorCriterion(Variant.ELEMENT2);
-            case "vector" -> new TaylorCriterion(Variant.VECTOR);
+            case "element1" -> new TaylorCriterion(Variant.ELEMENT1, o);
+            case "element2" -> new TaylorCriterion(Variant.ELEMENT2, o);
+            case "vector" -> new TaylorCriterion(Variant.VECTOR, o);
             default -> throw new Prune4jException("--taylor must be element1, element2 or vector, got '" + v + "'");
         };
     }
@@ -83,15 +85,17 @@ public final class TaylorCriterion implements Criterion {
     @Override
     public Scores score(ScoringContext ctx) {
         ModelConfig c = ctx.model().config();
-        Set<Integer> all = IntStream.range(0, c.layerCount()).boxed().collect(Collectors.toSet());
+        // Only the pruned layers' gradients are reduced (or, for element2, kept): the others cost nothing to drop.
+        int[] range = options.layerRange(this, c);
+        Set<Integer> scored = IntStream.range(range[0], range[1]).boxed().collect(Collectors.toSet());
         List<LayerWeights> weights = ctx.model().weights().layers();
         GroupSalience.Reduction red = variant == Variant.VECTOR ? GroupSalience.Reduction.ABS_OF_SUM : GroupSalience.Reduction.SUM_OF_ABS;
-        GroupSalience groups = new GroupSalience(name() + "-" + variant.name().toLowerCase(), c, weights, red, null, all);
+        GroupSalience groups = new GroupSalience(name() + "-" + variant.name().toLowerCase(), c, weights, red, null, scored);
         if (variant != Variant.ELEMENT2) {
             ctx.gradients(groups);
             return groups.scores();
         }
-        FisherSums f = new FisherSums(c.layerCount());
+        FisherSums f = new FisherSums(c.layerCount(), scored);
         List<int[]> windows = ctx.windows();
         long predictions = 0;
         for (int[] w : windows) predictions += w.length - 1;
@@ -122,17 +126,19 @@ public final class TaylorCriterion implements Criterion {
      */
     private static final class FisherSums implements GradientSink {
         final List<Map<TensorRole, float[][]>> sums;
+        final Set<Integer> scored;
         double weight;
         int samples;
 
-        FisherSums(int layers) {
+        FisherSums(int layers, Set<Integer> scored) {
+            this.scored = scored;
             IntFunction<Map<TensorRole, float[][]>> make = l -> new EnumMap<>(TensorRole.class);
             sums = IntStream.range(0, layers).mapToObj(make).collect(Collectors.toList());
         }
 
         @Override
         public void accept(int layer, TensorRole role, float[] grad) {
-            if (layer < 0 || !role.matrix) return;
+            if (layer < 0 || !role.matrix || !scored.contains(layer)) return;
             float[][] s = sums.get(layer).computeIfAbsent(role, r -> new float[][]{new float[grad.length], new float[grad.length]});
             float wt = (float) weight, inv = 1f / samples;
             for (int i = 0; i < grad.length; i++) {

@@ -29,7 +29,7 @@ class TaylorOracleTest {
             Map<String, float[]> torch = GradientOracleAccess.run(m, windows, tmp);
             ScoringContext ctx = new ScoringContext(m, windows, 0, tf, new CalibrationRunner(4096, (d, t) -> {}));
             for (String variant : List.of("element1", "element2", "vector")) {
-                Scores s = new TaylorCriterion().configure(new MethodOptions(Map.of("taylor", variant))).score(ctx);
+                Scores s = new TaylorCriterion().configure(new MethodOptions(Map.of("taylor", variant, "layer-range", "all"))).score(ctx);
                 double worst = 0;
                 for (int l = 0; l < m.config().layerCount(); l++) {
                     worst = Math.max(worst, TestData.relError(torch.get("taylor." + variant + "." + l + ".heads"), toFloat(s.heads()[l])));
