@@ -60,8 +60,20 @@ public final class GroupSalience implements GradientSink {
         accept(layer, role, w, grad);
     }
 
+    /** Fills row r of a gradient (exact or estimated) on demand, so no gradient matrix has to exist whole. */
+    @FunctionalInterface
+    public interface GradientRows {
+        void fill(int row, float[] out);
+    }
+
     /** Adds one matrix's saliences W ⊙ G (⊙ scale) to its structures. */
     public void accept(int layer, TensorRole role, Weight w, float[] g) {
+        int cols = w.cols();
+        accept(layer, role, w, (r, out) -> System.arraycopy(g, r * cols, out, 0, cols));
+    }
+
+    /** As {@link #accept(int, TensorRole, Weight, float[])} with G produced row by row. */
+    public void accept(int layer, TensorRole role, Weight w, GradientRows g) {
         int rows = w.rows(), cols = w.cols();
         double[] a = scale == null ? null : scale.of(layer, role);
         boolean byRow = switch (role.axis) {
@@ -70,20 +82,20 @@ public final class GroupSalience implements GradientSink {
             default -> throw new IllegalArgumentException(role + " belongs to no prunable structure");
         };
         double[] per = new double[byRow ? rows : cols];
-        float[] row = new float[cols];
+        float[] row = new float[cols], gr = new float[cols];
         for (int i = 0; i < rows; i++) {
             w.readRows(i, 1, row, 0);
-            int o = i * cols;
+            g.fill(i, gr);
             if (byRow) {
                 double acc = 0;
                 for (int j = 0; j < cols; j++) {
-                    double s = (double) row[j] * g[o + j] * (a == null ? 1 : a[j]);
+                    double s = (double) row[j] * gr[j] * (a == null ? 1 : a[j]);
                     acc += reduction == Reduction.SUM_OF_ABS ? Math.abs(s) : s;
                 }
                 per[i] = reduction == Reduction.SUM_OF_ABS ? acc : Math.abs(acc);
             } else {
                 for (int j = 0; j < cols; j++) {
-                    double s = (double) row[j] * g[o + j] * (a == null ? 1 : a[j]);
+                    double s = (double) row[j] * gr[j] * (a == null ? 1 : a[j]);
                     per[j] += reduction == Reduction.SUM_OF_ABS ? Math.abs(s) : s;
                 }
             }

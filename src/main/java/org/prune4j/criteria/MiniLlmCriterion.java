@@ -139,8 +139,7 @@ public final class MiniLlmCriterion implements Criterion {
         for (int l : layers) {
             for (TensorRole role : TensorRole.LINEAR) {
                 var w = weights.get(l).weight(role);
-                if (w == null) continue;
-                g.accept(l, role, w, ZerothOrder.gradient(probes, c, count, l, role, w.rows(), w.cols(), settings.distribution()));
+                if (w != null) g.accept(l, role, w, ZerothOrder.rows(probes, c, count, l, role, settings.distribution()));
             }
         }
         return g.scores();

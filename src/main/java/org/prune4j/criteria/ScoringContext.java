@@ -35,6 +35,8 @@ public final class ScoringContext {
     /** The dense residual stream per calibration pass at the input of {@code residualLayer} (loss probes). */
     private List<float[]> residuals;
     private int residualLayer = -1;
+    /** KV caches reused by every loss probe (same windows each time). */
+    private org.prune4j.engine.CachePool probeCaches;
 
     /**
      * @param windows calibration windows (token ids), or null when the run has no calibration text
@@ -125,12 +127,13 @@ public final class ScoringContext {
      * rows × d floats), so a probe of layer l costs the layers from l on. Same bits as the full pass.
      */
     public double loss(ModelWeights weights, int fromLayer) {
+        if (probeCaches == null) probeCaches = new org.prune4j.engine.CachePool(model.config());
         if (fromLayer > 0 && residualLayer != fromLayer) {
-            residuals = new TokenScorer(tf, CalibrationRunner.DEFAULT_PASS_TOKENS).residualsAt(windows(), fromLayer);
+            residuals = new TokenScorer(tf, CalibrationRunner.DEFAULT_PASS_TOKENS, probeCaches).residualsAt(windows(), fromLayer);
             residualLayer = fromLayer;
         }
-        try (Transformer probe = new Transformer(model.withWeights(weights), tf.parallel())) {
-            double[][] nll = new TokenScorer(probe, CalibrationRunner.DEFAULT_PASS_TOKENS).score(windows(), fromLayer,
+        try (Transformer probe = tf.sharing(model.withWeights(weights))) {
+            double[][] nll = new TokenScorer(probe, CalibrationRunner.DEFAULT_PASS_TOKENS, probeCaches).score(windows(), fromLayer,
                     fromLayer > 0 ? residuals : null, org.prune4j.util.ProgressListener.NONE);
             double sum = 0;
             long n = 0;

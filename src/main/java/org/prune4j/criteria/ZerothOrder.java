@@ -117,7 +117,35 @@ public final class ZerothOrder {
      */
     public static float[] gradient(List<Probe> probes, double[] c, int count, int layer, TensorRole role, int rows, int cols,
                                    CounterNoise.Distribution dist) {
-        float[] g = new float[rows * cols];
+        return gradient(probes, c, count, layer, role, rows, cols, dist, new float[rows * cols]);
+    }
+
+    /**
+     * The estimate row by row: ĝ of row r from the covering probes' scalars and regenerated noise, so scoring never
+     * holds a matrix-sized estimate (forward-only memory all the way).
+     */
+    public static GroupSalience.GradientRows rows(List<Probe> probes, double[] c, int count, int layer, TensorRole role,
+                                                  CounterNoise.Distribution dist) {
+        List<Integer> covering = new ArrayList<>();
+        for (int i = 0; i < count; i++) if (probes.get(i).covers(layer, role)) covering.add(i);
+        if (covering.isEmpty()) throw new IllegalStateException("no probe covers " + role + " of layer " + layer);
+        return (r, out) -> {
+            java.util.Arrays.fill(out, 0f);
+            float[] z = new float[out.length];
+            for (int i : covering) {
+                CounterNoise.fillRow(dist, CounterNoise.key(probes.get(i).seed(), layer, role.ordinal(), r), z, 0, z.length);
+                float ci = (float) c[i];
+                for (int j = 0; j < out.length; j++) out[j] += ci * z[j];
+            }
+            for (int j = 0; j < out.length; j++) out[j] /= covering.size();
+        };
+    }
+
+    /** As above, into a caller's buffer of at least rows × cols floats. */
+    public static float[] gradient(List<Probe> probes, double[] c, int count, int layer, TensorRole role, int rows, int cols,
+                                   CounterNoise.Distribution dist, float[] into) {
+        float[] g = into;
+        java.util.Arrays.fill(g, 0, rows * cols, 0f);
         float[] z = new float[cols];
         int q = 0;
         for (int i = 0; i < count; i++) {
@@ -132,7 +160,7 @@ public final class ZerothOrder {
             }
         }
         if (q == 0) throw new IllegalStateException("no probe covers " + role + " of layer " + layer);
-        for (int i = 0; i < g.length; i++) g[i] /= q;
+        for (int i = 0; i < rows * cols; i++) g[i] /= q;
         return g;
     }
 }

@@ -39,6 +39,12 @@ public final class Batches {
     /** Packs the sequences and calls the consumer once per pass with fresh caches sized to each sequence. */
     public static void run(ModelConfigSource model, List<int[]> sequences, int batchTokens, PassConsumer consumer,
                            ProgressListener progress) {
+        run(model, sequences, batchTokens, consumer, progress, null);
+    }
+
+    /** As above, taking each pass's caches from a pool (and returning them) when one is given. */
+    public static void run(ModelConfigSource model, List<int[]> sequences, int batchTokens, PassConsumer consumer,
+                           ProgressListener progress, CachePool pool) {
         long total = sequences.stream().mapToLong(s -> s.length).sum(), done = 0;
         for (int[] pass : plan(sequences, Math.max(1, batchTokens))) {
             int[] ids = new int[pass[1] - pass[0]];
@@ -50,7 +56,10 @@ public final class Batches {
                 ids[i - pass[0]] = i;
                 done += s.length;
             }
-            consumer.accept(chunks(model.config(), sequences.subList(pass[0], pass[1])), ids);
+            List<int[]> seqs = sequences.subList(pass[0], pass[1]);
+            List<Chunk> chunks = pool == null ? chunks(model.config(), seqs) : pooled(pool, seqs);
+            consumer.accept(chunks, ids);
+            if (pool != null) pool.release(chunks);
             progress.update(done, total);
         }
     }
@@ -59,6 +68,12 @@ public final class Batches {
     public static List<Chunk> chunks(org.prune4j.model.ModelConfig config, List<int[]> sequences) {
         List<Chunk> out = new ArrayList<>();
         for (int[] s : sequences) out.add(new Chunk(new KvCache(config, s.length), s));
+        return out;
+    }
+
+    private static List<Chunk> pooled(CachePool pool, List<int[]> sequences) {
+        List<Chunk> out = new ArrayList<>();
+        for (int[] s : sequences) out.add(new Chunk(pool.take(s.length), s));
         return out;
     }
 

@@ -62,6 +62,11 @@ public final class KvCache {
     /** Positions already filled. */
     public int length() { return length; }
 
+    /** Empties the cache for reuse (positions are overwritten before they are read again). */
+    void reset() {
+        length = 0;
+    }
+
     void advance(int n) {
         length += n;
     }

@@ -46,6 +46,20 @@ public final class Transformer implements AutoCloseable, Batches.ModelConfigSour
         for (LayerShape s : config.layers()) ropes.computeIfAbsent(s.headDim(), hd -> new Rope(config, hd));
     }
 
+    /**
+     * A transformer over another model of the same shapes (e.g. a weight view: perturbed, low-rank) that borrows this
+     * one's worker team and scratch buffers: loss probes then allocate nothing per pass, so nothing they leave behind
+     * accumulates in the old generation between full collections. Use one at a time.
+     */
+    public Transformer sharing(Model other) {
+        if (!other.config().layers().equals(config.layers()) || other.config().hidden() != config.hidden()) {
+            throw new IllegalArgumentException("a transformer can share scratch only with a model of the same shapes");
+        }
+        Transformer t = new Transformer(other, par, false);
+        t.scratch = scratch;
+        return t;
+    }
+
     public Model model() { return model; }
     @Override public ModelConfig config() { return config; }
     public Taps taps() { return taps; }

@@ -15,11 +15,18 @@ public final class TokenScorer {
     private static final int LOGIT_BLOCK = 64;
     private final Transformer model;
     private final int batchTokens;
+    private final org.prune4j.engine.CachePool pool;
 
     /** @param batchTokens rows per forward pass (sequences are packed up to this many tokens) */
     public TokenScorer(Transformer model, int batchTokens) {
+        this(model, batchTokens, null);
+    }
+
+    /** @param pool KV caches reused across calls over the same windows (loss probes), or null for fresh ones */
+    public TokenScorer(Transformer model, int batchTokens, org.prune4j.engine.CachePool pool) {
         this.model = model;
         this.batchTokens = Math.max(1, batchTokens);
+        this.pool = pool;
     }
 
     /** Per-sequence NLL of tokens 1..n-1 given their prefixes (natural log); result[i][j] scores token j+1. */
@@ -37,7 +44,7 @@ public final class TokenScorer {
             Transformer.Batch b = model.embed(chunks);
             model.runLayers(b, 0, layer);
             out.add(b.x().clone());
-        }, ProgressListener.NONE);
+        }, ProgressListener.NONE, pool);
         return out;
     }
 
@@ -59,7 +66,7 @@ public final class TokenScorer {
                 out[id] = nll(h, row, sequences.get(id));
                 row += sequences.get(id).length;
             }
-        }, progress);
+        }, progress, pool);
         return out;
     }
 

@@ -2,29 +2,24 @@ package org.prune4j.grad;
 
 import org.prune4j.kernel.Gemm;
 import org.prune4j.kernel.Parallel;
+import org.prune4j.tensor.Matrix;
 
 /**
  * The dense products backpropagation needs beyond the engine's X·Wᵀ: A·B with B row-major (input gradients
- * dX = dY·W, weight gradients dW = dYᵀ·X), transposes, column sums and the RMSNorm backward. Work is split in
- * tiles of output rows × output columns, each a call of the engine's broadcast kernel, so the sums over k run in
- * a fixed order whatever the thread count (the gradients are as deterministic as the forward pass).
+ * dX = dY·W, weight gradients dW = dYᵀ·X), transposes, column sums and the RMSNorm backward. Products run on the
+ * engine's GEMM, whose sums run in a fixed order whatever the thread count (gradients are as deterministic as the
+ * forward pass).
  */
 final class Dense {
-    /** Output rows and columns of one tile: the B panel (k × 256 floats) stays within L2 for k ≤ 2048. */
-    private static final int TILE_ROWS = 32, TILE_COLS = 256;
-
     private Dense() {}
 
-    /** y[n × m] = a[n × k] · b[k × m], all row-major and dense. */
+    /**
+     * y[n × m] = a[n × k] · b[k × m], all row-major and dense: b is transposed once and the product runs on the
+     * engine's X·Wᵀ kernel (measured 84–92 GFLOP/s against 33 for tiles of the broadcast kernel at 2048×1280×2048);
+     * the transpose costs k·m moves against n·k·m multiply-adds.
+     */
     static void mul(float[] a, int n, int k, float[] b, int m, float[] y, Parallel par) {
-        int rowTiles = (n + TILE_ROWS - 1) / TILE_ROWS, colTiles = (m + TILE_COLS - 1) / TILE_COLS;
-        par.forRange(rowTiles * colTiles, 1, (long) n * k * m, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int r0 = (t / colTiles) * TILE_ROWS, c0 = (t % colTiles) * TILE_COLS;
-                int rn = Math.min(TILE_ROWS, n - r0), cn = Math.min(TILE_COLS, m - c0);
-                Gemm.multiplyBroadcast(a, r0 * k, k, rn, k, b, c0, m, cn, y, r0 * m + c0, m);
-            }
-        });
+        Gemm.multiply(a, n, Matrix.ofFloats(transpose(b, k, m), m, k), y, par);
     }
 
     /** y[n × m] += a[n × k] · b[k × m]. */

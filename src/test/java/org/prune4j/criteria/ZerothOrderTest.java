@@ -93,6 +93,12 @@ class ZerothOrderTest {
     void estimateIsTheMeanOfScaledNoise() {
         List<ZerothOrder.Probe> p = ZerothOrder.probes(ZerothOrder.Scope.LAYER, new int[]{0, 1}, 2, 1);
         float[] g = ZerothOrder.gradient(p, new double[]{1, 5, 3, 7}, 4, 0, TensorRole.UP, 2, 3, CounterNoise.Distribution.RADEMACHER);
+        var rows = ZerothOrder.rows(p, new double[]{1, 5, 3, 7}, 4, 0, TensorRole.UP, CounterNoise.Distribution.RADEMACHER);
+        float[] row = new float[3];
+        for (int r = 0; r < 2; r++) {
+            rows.fill(r, row);
+            assertThat(row).containsExactly(java.util.Arrays.copyOfRange(g, r * 3, r * 3 + 3));
+        }
         for (int r = 0; r < 2; r++) {
             for (int j = 0; j < 3; j++) {
                 double z0 = CounterNoise.rademacher(CounterNoise.key(p.get(0).seed(), 0, TensorRole.UP.ordinal(), r), j);

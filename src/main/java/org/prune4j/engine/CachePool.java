@@ -1,0 +1,38 @@
+package org.prune4j.engine;
+
+import org.prune4j.model.ModelConfig;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * KV caches kept between passes over the same windows (loss probes run the same calibration windows hundreds of
+ * times): a pass takes caches of its windows' lengths and returns them afterwards, emptied. Caches of every layer
+ * for a pass are tens of MB at 1B scale and live for the whole pass, so fresh ones per probe would be promoted and
+ * pile up in the old generation between full collections.
+ */
+public final class CachePool {
+    private final ModelConfig config;
+    private final Map<Integer, Deque<KvCache>> free = new HashMap<>();
+
+    public CachePool(ModelConfig config) {
+        this.config = config;
+    }
+
+    /** An empty cache of this capacity. */
+    KvCache take(int capacity) {
+        Deque<KvCache> d = free.get(capacity);
+        KvCache c = d == null || d.isEmpty() ? null : d.pop();
+        if (c == null) return new KvCache(config, capacity);
+        c.reset();
+        return c;
+    }
+
+    /** Gives a pass's caches back. */
+    void release(List<Chunk> chunks) {
+        for (Chunk ch : chunks) free.computeIfAbsent(ch.cache().capacity(), k -> new ArrayDeque<>()).push(ch.cache());
+    }
+}
