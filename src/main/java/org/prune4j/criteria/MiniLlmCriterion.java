@@ -118,6 +118,7 @@ public final class MiniLlmCriterion implements Criterion {
             c[i] = ZerothOrder.estimate(ctx, probes.get(i), layers, settings.eps(), settings.distribution());
             ctx.runner().progress().update(++done, c.length);
         }
+        ctx.releaseProbeState();
         return c;
     }
 

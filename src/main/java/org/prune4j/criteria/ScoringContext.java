@@ -161,6 +161,13 @@ public final class ScoringContext {
         return new org.prune4j.grad.Backprop(model, tf.parallel()).run(some, sink, p);
     }
 
+    /** Drops what loss probes keep between calls (saved residual stream, pooled KV caches) once the probes are done. */
+    public void releaseProbeState() {
+        residuals = null;
+        residualLayer = -1;
+        probeCaches = null;
+    }
+
     /**
      * A range sketch Z = Xᵀ·X·Ω of one tap point's activations (width per layer from {@code width}), over the
      * calibration windows, computed once per (point, columns, seed).
