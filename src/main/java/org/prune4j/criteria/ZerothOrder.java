@@ -112,15 +112,6 @@ public final class ZerothOrder {
     }
 
     /**
-     * ĝ = (1/q) Σ_r c_r z_r for one matrix, from the scalars of the probes that cover it (the first {@code count}
-     * probes of the list).
-     */
-    public static float[] gradient(List<Probe> probes, double[] c, int count, int layer, TensorRole role, int rows, int cols,
-                                   CounterNoise.Distribution dist) {
-        return gradient(probes, c, count, layer, role, rows, cols, dist, new float[rows * cols]);
-    }
-
-    /**
      * The estimate row by row: ĝ of row r from the covering probes' scalars and regenerated noise, so scoring never
      * holds a matrix-sized estimate (forward-only memory all the way).
      */
@@ -141,26 +132,15 @@ public final class ZerothOrder {
         };
     }
 
-    /** As above, into a caller's buffer of at least rows × cols floats. */
+    /** ĝ = (1/q) Σ_r c_r z_r for a whole matrix [rows × cols], from {@link #rows} (small matrices and tests). */
     public static float[] gradient(List<Probe> probes, double[] c, int count, int layer, TensorRole role, int rows, int cols,
-                                   CounterNoise.Distribution dist, float[] into) {
-        float[] g = into;
-        java.util.Arrays.fill(g, 0, rows * cols, 0f);
-        float[] z = new float[cols];
-        int q = 0;
-        for (int i = 0; i < count; i++) {
-            Probe p = probes.get(i);
-            if (!p.covers(layer, role)) continue;
-            q++;
-            float ci = (float) c[i];
-            for (int r = 0; r < rows; r++) {
-                CounterNoise.fillRow(dist, CounterNoise.key(p.seed(), layer, role.ordinal(), r), z, 0, cols);
-                int o = r * cols;
-                for (int j = 0; j < cols; j++) g[o + j] += ci * z[j];
-            }
+                                   CounterNoise.Distribution dist) {
+        GroupSalience.GradientRows src = rows(probes, c, count, layer, role, dist);
+        float[] g = new float[rows * cols], row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            src.fill(r, row);
+            System.arraycopy(row, 0, g, r * cols, cols);
         }
-        if (q == 0) throw new IllegalStateException("no probe covers " + role + " of layer " + layer);
-        for (int i = 0; i < rows * cols; i++) g[i] /= q;
         return g;
     }
 }

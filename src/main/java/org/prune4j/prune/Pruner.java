@@ -59,7 +59,10 @@ public final class Pruner {
         PruneRequest.Method method = r.method().withConstraints(resolved.constraints());
         Set<Evidence> needs = EnumSet.noneOf(Evidence.class);
         if (criterion != null) needs.addAll(criterion.needs());
-        if (resolved.biasCompensation() && cut) needs.add(Evidence.ACTIVATION_MOMENTS);
+        // Sequential runs take their bias means from their own layer-by-layer pass, never from dense moments.
+        if (resolved.biasCompensation() && cut && r.method().mode() != PruneRequest.CalibrationMode.SEQUENTIAL) {
+            needs.add(Evidence.ACTIVATION_MOMENTS);
+        }
         boolean calibrate = !needs.isEmpty() || r.method().mode() == PruneRequest.CalibrationMode.SEQUENTIAL && r.fixedPlan() == null;
         if (model.tokenizer() == null && (calibrate || r.evaluation() != null)) {
             throw new Prune4jException("the model has no tokenizer; give one with the model");
