@@ -6,6 +6,7 @@ import org.prune4j.criteria.MethodOptions;
 import org.prune4j.engine.Transformer;
 import org.prune4j.ica.FunctionalNetworks;
 import org.prune4j.model.Model;
+import org.prune4j.report.NetworkFigures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ public final class NetworksCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Text whose documents, in file order, are the ICA time points (plain, jsonl or parquet)")
     Path data;
 
-    @Option(names = "--out", required = true, description = "Output folder (networks.json)")
+    @Option(names = "--out", required = true, description = "Output folder: networks.json, index.html and its PNG figures")
     Path out;
 
     @Option(names = "--force", description = "Replace an existing output folder written by prune4j")
@@ -40,6 +41,9 @@ public final class NetworksCommand implements Callable<Integer> {
 
     @Option(names = "--layer-range", description = "Layers to analyse, A:B or all (default: the method's prunable range)")
     String layerRange;
+
+    @Option(names = "--no-figures", description = "Save networks.json only, without index.html and its PNG figures")
+    boolean noFigures;
 
     @Option(names = "--json", description = "Print the saved networks' summary as one JSON object")
     boolean json;
@@ -59,7 +63,17 @@ public final class NetworksCommand implements Callable<Integer> {
             int[] range = options.layerRange(method, model.config());
             FunctionalNetworks n = FunctionalNetworks.compute(model, tf, CalibrationSet.readDocuments(data), settings, range, seed,
                     new Progress("ica chunks", !noProgress));
-            n.save(out, force);
+            String[] figureError = {null};
+            n.save(out, force, tmp -> {
+                if (noFigures) return;
+                try {
+                    NetworkFigures.write(n, tmp);
+                } catch (Exception | LinkageError e) {
+                    // The ICA took minutes to hours: a machine without fonts or AWT loses the figures, never the networks.
+                    figureError[0] = e.toString().lines().findFirst().orElse("");
+                }
+            });
+            if (figureError[0] != null) System.err.println("prune4j networks: warning: figures not written (" + figureError[0] + "); networks.json is saved");
             Map<String, Object> summary = new TreeMap<>();
             summary.put("out", out.toString());
             summary.put("layerRange", range[0] + ":" + range[1]);
@@ -67,6 +81,9 @@ public final class NetworksCommand implements Callable<Integer> {
             summary.put("chunksSkipped", n.log().chunksSkipped());
             summary.put("tokensPerChunk", n.log().tokensPerChunk());
             summary.put("seconds", n.log().seconds());
+            summary.put("secondsPerChunk", n.log().secondsPerChunk());
+            summary.put("reseededRuns", n.log().reseededRuns());
+            summary.put("figures", !noFigures && figureError[0] == null);
             if (json) {
                 Json.print(summary);
             } else {

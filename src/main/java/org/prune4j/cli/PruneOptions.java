@@ -57,7 +57,7 @@ public final class PruneOptions {
     @Option(names = "--min-channels", defaultValue = "1", description = "MLP channels each pruned layer keeps at least (default: ${DEFAULT-VALUE})")
     int minChannels;
 
-    @Option(names = "--layer-range", description = "Layers to score and prune, A:B (A <= l < B) or all (default: the method's own; taylor and mini-llm: LLM-Pruner's 4..29 of 32, scaled)")
+    @Option(names = "--layer-range", description = "Layers to score and prune, A:B (A <= l < B) or all (default: the method's own; taylor and mini-llm: LLM-Pruner's 4..29 of 32, scaled; functional-networks: all but the first ceil(3L/32) and last ceil(2L/32), the authors' 3 and 2 of 32)")
     String layerRange;
 
     @Option(names = "--taylor", description = "taylor: element1 (Σ|W·g|), element2 (Σ|W·g − ½W·F·W|, per-window Fisher) or vector (|ΣW·g|) (default: element1)")

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * KV caches kept between passes over the same windows (loss probes run the same calibration windows hundreds of
- * times): a pass takes caches of its windows' lengths and returns them afterwards, emptied. Caches of every layer
- * for a pass are tens of MB at 1B scale and live for the whole pass, so fresh ones per probe would be promoted and
- * pile up in the old generation between full collections.
+ * times): a pass takes caches of its windows' lengths and returns them afterwards, emptied. Fresh ones per probe
+ * would be promoted and pile up in the old generation between full collections. The passes are whole-sequence
+ * and never decode afterwards, so each cache shares one buffer across layers ({@link KvCache#sharedAcrossLayers}).
  */
 public final class CachePool {
     private final ModelConfig config;
@@ -26,7 +26,7 @@ public final class CachePool {
     KvCache take(int capacity) {
         Deque<KvCache> d = free.get(capacity);
         KvCache c = d == null || d.isEmpty() ? null : d.pop();
-        if (c == null) return new KvCache(config, capacity);
+        if (c == null) return KvCache.sharedAcrossLayers(config, capacity);
         c.reset();
         return c;
     }

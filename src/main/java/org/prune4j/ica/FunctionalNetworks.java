@@ -30,9 +30,11 @@ import java.util.List;
  * @param range    the layers [start, end) analysed (others have empty saliency)
  * @param saliency     per layer, 2m values (empty outside the range)
  * @param headSaliency per layer, one value per query head (empty outside the range or when heads were not analysed)
+ * @param keyCounts    per layer, per level of {@link CanIca#KEY_THRESHOLDS}, per network (chunk-major: used chunk r's
+ *                     map c is network r·k + c): how many of the layer's 2m neurons have |z| above the level
  */
 public record FunctionalNetworks(String fingerprint, Settings settings, long seed, int[] range, double[][] saliency,
-                                 double[][] headSaliency, Log log) {
+                                 double[][] headSaliency, int[][][] keyCounts, Log log) {
     public static final String FILE = "networks.json";
 
     /**
@@ -41,8 +43,12 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
      */
     public record Settings(int chunks, int chunkTexts, int maxLen, CanIca.Settings ica, boolean heads) {}
 
-    /** Chunks used and skipped (ICA NaN/Inf in every restart), tokens per chunk, and the wall time. */
-    public record Log(int chunksUsed, List<Integer> chunksSkipped, List<Integer> tokensPerChunk, double seconds) {}
+    /**
+     * Chunks used and skipped (ICA NaN/Inf in every restart of some layer), tokens per chunk, FastICA runs re-seeded
+     * after NaN/Inf per chunk, wall time per chunk and in all.
+     */
+    public record Log(int chunksUsed, List<Integer> chunksSkipped, List<Integer> tokensPerChunk, List<Integer> reseededRuns,
+                      List<Double> secondsPerChunk, double seconds) {}
 
     /** Channel i's score: the larger saliency of its SiLU(gate) neuron i and its up neuron m + i. */
     public double[] channelScores(int layer) {
@@ -67,9 +73,13 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
             saliency[l] = new double[in ? 2 * c.layer(l).ffnDim() : 0];
             headSaliency[l] = new double[in && s.heads() ? c.layer(l).heads() : 0];
         }
-        List<Integer> skipped = new ArrayList<>(), tokens = new ArrayList<>();
+        List<Integer> skipped = new ArrayList<>(), tokens = new ArrayList<>(), reseeded = new ArrayList<>();
+        List<Double> chunkSeconds = new ArrayList<>();
+        List<List<int[][]>> counts = new ArrayList<>(); // per layer, per used chunk: [threshold][map]
+        for (int l = 0; l < c.layerCount(); l++) counts.add(new ArrayList<>());
         int k = s.ica().components();
         for (int r = 0; r < groups.size(); r++) {
+            long tc = System.nanoTime();
             List<int[]> texts = groups.get(r);
             int t = NeuronRecorder.tokens(texts);
             tokens.add(t);
@@ -77,33 +87,55 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
                 throw new Prune4jException("chunk " + r + " has " + t + " tokens, fewer than --components " + k + "; give more --chunk-texts or fewer components");
             }
             double[][] chunkSal = new double[c.layerCount()][];
+            int[][][] chunkCounts = new int[c.layerCount()][][];
             DenseMatrix[] headSignals = new DenseMatrix[c.layerCount()];
             boolean[] failed = {false};
+            int[] reseeds = {0};
             final int chunk = r;
             NeuronRecorder.run(tf, texts, 4096, (layer, x) -> {
                 if (failed[0] || layer < range[0] || layer >= range[1]) return;
                 if (x.cols() < k) throw new Prune4jException("--components " + k + " exceeds layer " + layer + "'s " + x.cols() + " MLP neurons");
                 CanIca.LayerResult res = CanIca.layer(x, s.ica(), seed * 1_000_003L + chunk * 131L + layer);
-                if (res == null) failed[0] = true;
-                else chunkSal[layer] = res.saliency();
+                if (res == null) {
+                    failed[0] = true;
+                } else {
+                    chunkSal[layer] = res.saliency();
+                    chunkCounts[layer] = res.keyCounts();
+                    reseeds[0] += res.nonFiniteRestarts();
+                }
             }, s.heads() ? (layer, h) -> { if (layer >= range[0] && layer < range[1]) headSignals[layer] = h; } : null);
             double[][] chunkHeads = s.heads() && !failed[0] ? headIca(headSignals, s.ica(), seed * 1_000_003L + chunk * 131L - 1) : null;
             if (s.heads() && chunkHeads == null) failed[0] = true;
+            reseeded.add(reseeds[0]);
             if (failed[0]) {
                 skipped.add(r);
             } else {
                 for (int l = range[0]; l < range[1]; l++) {
+                    if (chunkCounts[l] != null) counts.get(l).add(chunkCounts[l]);
                     if (chunkSal[l] != null) for (int j = 0; j < chunkSal[l].length; j++) saliency[l][j] = Math.max(saliency[l][j], chunkSal[l][j]);
                     if (chunkHeads != null && chunkHeads[l] != null) {
                         for (int j = 0; j < chunkHeads[l].length; j++) headSaliency[l][j] = Math.max(headSaliency[l][j], chunkHeads[l][j]);
                     }
                 }
             }
+            chunkSeconds.add((System.nanoTime() - tc) / 1e9);
             progress.update(r + 1, groups.size());
         }
         if (skipped.size() == groups.size()) throw new Prune4jException("ICA produced NaN/Inf in every chunk; no functional networks were found");
-        return new FunctionalNetworks(fingerprint(model), s, seed, range.clone(), saliency, headSaliency,
-                new Log(groups.size() - skipped.size(), skipped, tokens, (System.nanoTime() - t0) / 1e9));
+        return new FunctionalNetworks(fingerprint(model), s, seed, range.clone(), saliency, headSaliency, flatten(counts),
+                new Log(groups.size() - skipped.size(), skipped, tokens, reseeded, chunkSeconds, (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** Per layer, the used chunks' [threshold][map] counts joined chunk-major into [threshold][network]. */
+    private static int[][][] flatten(List<List<int[][]>> counts) {
+        int[][][] out = new int[counts.size()][CanIca.KEY_THRESHOLDS.length][];
+        for (int l = 0; l < counts.size(); l++) {
+            for (int t = 0; t < CanIca.KEY_THRESHOLDS.length; t++) {
+                final int level = t;
+                out[l][t] = counts.get(l).stream().flatMapToInt(byLevel -> Arrays.stream(byLevel[level])).toArray();
+            }
+        }
+        return out;
     }
 
     /**
@@ -184,9 +216,15 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
 
     /** Writes DIR/networks.json atomically (the folder appears complete or not at all). */
     public void save(Path dir, boolean overwrite) {
+        save(dir, overwrite, tmp -> {});
+    }
+
+    /** Writes DIR/networks.json and whatever {@code more} adds to the folder (figures), atomically. */
+    public void save(Path dir, boolean overwrite, AtomicOutput.Writer more) {
         AtomicOutput.write(dir, AtomicOutput.Kind.FOLDER, overwrite, tmp -> {
             Files.createDirectories(tmp);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.resolve(FILE).toFile(), this);
+            more.write(tmp);
         });
     }
 

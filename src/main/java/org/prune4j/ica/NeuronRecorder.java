@@ -17,7 +17,9 @@ import java.util.List;
  * Records the MLP neurons of a chunk of texts the way the functional-networks authors hook them (methods.md §1.1):
  * per layer the block [SiLU(W_gate x) | W_up x] (2m columns), every token position of every text (BOS included),
  * each text its own sequence. Layers are run one at a time over the whole chunk, keeping only the residual stream
- * between them, so at most one layer's T × 2m activation matrix exists at once (never T × L·2m).
+ * between them, so at most one layer's T × 2m activation matrix exists at once (never T × L·2m). That matrix is
+ * reused from layer to layer when the width allows (a 1B layer's is 1.6 GB: a fresh one per layer would leave the
+ * last one to a full collection), so a consumer must not keep it past its call.
  */
 public final class NeuronRecorder {
     /** Receives one layer's activations [tokens × 2m]: columns 0..m−1 SiLU(gate), m..2m−1 up. */
@@ -63,9 +65,14 @@ public final class NeuronRecorder {
             rowStart[p] = rows;
             rows += b.rows();
         }
+        DenseMatrix buffer = null;
         for (int l = 0; l < c.layerCount(); l++) {
             int m = c.layer(l).ffnDim(), h = c.layer(l).heads(), hd = c.layer(l).headDim();
-            DenseMatrix x = m > 0 ? DenseMatrix.zeros(rows, 2 * m) : null;
+            if (m > 0 && (buffer == null || buffer.cols() != 2 * m)) {
+                buffer = null; // let the old one go before the new one is allocated
+                buffer = DenseMatrix.zeros(rows, 2 * m);
+            }
+            DenseMatrix x = m > 0 ? buffer : null; // every element is overwritten by the taps below
             DenseMatrix hs = heads != null && h > 0 ? DenseMatrix.zeros(rows, h) : null;
             for (int p = 0; p < passes.size(); p++) {
                 final int layer = l, base = rowStart[p];

@@ -37,19 +37,11 @@ public record DenseMatrix(int rows, int cols, double[] data) {
         return t;
     }
 
-    /** this · b, i-k-j loop order (row-major friendly), accumulation in index order (deterministic). */
+    /** this · b on {@link DoubleGemm} (each element summed in k order by one thread: deterministic). */
     public DenseMatrix times(DenseMatrix b) {
         if (cols != b.rows) throw new IllegalArgumentException("cannot multiply " + rows + "x" + cols + " by " + b.rows + "x" + b.cols);
         DenseMatrix out = zeros(rows, b.cols);
-        for (int i = 0; i < rows; i++) {
-            int oi = i * b.cols;
-            for (int k = 0; k < cols; k++) {
-                double a = data[i * cols + k];
-                if (a == 0) continue;
-                int bk = k * b.cols;
-                for (int j = 0; j < b.cols; j++) out.data[oi + j] += a * b.data[bk + j];
-            }
-        }
+        DoubleGemm.multiply(data, rows, cols, b.data, b.cols, out.data, DoubleGemm.shared());
         return out;
     }
 
@@ -57,15 +49,7 @@ public record DenseMatrix(int rows, int cols, double[] data) {
     public DenseMatrix transposeTimes(DenseMatrix b) {
         if (rows != b.rows) throw new IllegalArgumentException("cannot multiply (" + rows + "x" + cols + ")ᵀ by " + b.rows + "x" + b.cols);
         DenseMatrix out = zeros(cols, b.cols);
-        for (int k = 0; k < rows; k++) {
-            int ak = k * cols, bk = k * b.cols;
-            for (int i = 0; i < cols; i++) {
-                double a = data[ak + i];
-                if (a == 0) continue;
-                int oi = i * b.cols;
-                for (int j = 0; j < b.cols; j++) out.data[oi + j] += a * b.data[bk + j];
-            }
-        }
+        DoubleGemm.multiplyTransposed(data, cols, rows, b.data, b.cols, out.data, DoubleGemm.shared());
         return out;
     }
 

@@ -124,7 +124,8 @@ public final class AtomicOutput {
         try (Stream<Path> s = Files.list(abs)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                boolean ours = Files.isRegularFile(p) && (FOLDER_FILES.contains(n) || n.matches("model-\\d{5}-of-\\d{5}\\.safetensors"));
+                boolean ours = Files.isRegularFile(p) && (FOLDER_FILES.contains(n) || n.matches("model-\\d{5}-of-\\d{5}\\.safetensors")
+                        || n.matches("(key-neurons-heatmap|key-neurons-per-layer|kept-fraction-vs-tau|saliency-layer\\d{2,3})\\.png"));
                 if (!ours) throw Prune4jException.inFile(target, "holds " + n + ", which prune4j does not write; the folder is never replaced");
             }
         } catch (IOException e) {

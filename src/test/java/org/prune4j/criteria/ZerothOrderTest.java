@@ -73,6 +73,17 @@ class ZerothOrderTest {
                 assertThat(resumed).isEqualTo(full);
                 assertThat(full).isNotEqualTo(ctx.loss(m.weights()));
             }
+            // Probe passes share one KV buffer across layers (pooled): same loss as fresh per-layer caches.
+            double[][] fresh = new org.prune4j.eval.TokenScorer(tf, org.prune4j.calib.CalibrationRunner.DEFAULT_PASS_TOKENS)
+                    .score(ctx.windows(), org.prune4j.util.ProgressListener.NONE);
+            double sum = 0;
+            long n = 0;
+            for (double[] s : fresh) {
+                for (double v : s) sum += v;
+                n += s.length;
+            }
+            assertThat(ctx.loss(m.weights())).isEqualTo(sum / n);
+            assertThat(ctx.loss(m.weights())).isEqualTo(sum / n); // second time from the pool's reused caches
         }
     }
 

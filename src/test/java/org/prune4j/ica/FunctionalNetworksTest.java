@@ -75,10 +75,31 @@ class FunctionalNetworksTest {
         try (Model m = TestData.stories(); org.prune4j.engine.Transformer tf = new org.prune4j.engine.Transformer(m, 2)) {
             var docs = org.prune4j.calib.CalibrationSet.readDocuments(TestData.ROOT.resolve("data/tinystories/TinyStories-train.head1000rows.sel596.txt"));
             FunctionalNetworks n = FunctionalNetworks.compute(m, tf, docs, settings, new int[]{1, 4}, 5, ProgressListener.NONE);
-            n.save(dir, false);
+            n.save(dir, false, tmp -> org.prune4j.report.NetworkFigures.write(n, tmp));
             FunctionalNetworks back = FunctionalNetworks.load(dir, m);
             for (int l = 1; l < 4; l++) assertThat(back.saliency()[l]).containsExactly(n.saliency()[l]);
             assertThat(back.log().chunksUsed()).isEqualTo(1);
+            // Network sizes agree with the saliency: a level no neuron's max |z| exceeds has empty networks, and no
+            // network holds more neurons than the union of all networks at that level.
+            for (int l = 1; l < 4; l++) {
+                for (int t = 0; t < CanIca.KEY_THRESHOLDS.length; t++) {
+                    double level = CanIca.KEY_THRESHOLDS[t];
+                    long union = java.util.Arrays.stream(n.saliency()[l]).filter(v -> v > level).count();
+                    int[] sizes = back.keyCounts()[l][t];
+                    assertThat(sizes).hasSize(16);
+                    assertThat(java.util.Arrays.stream(sizes).max().orElse(0)).isLessThanOrEqualTo((int) union);
+                    assertThat(java.util.Arrays.stream(sizes).sum() > 0).isEqualTo(union > 0);
+                }
+            }
+            // The figures are real PNGs and the index shows every one of them.
+            String html = java.nio.file.Files.readString(dir.resolve("index.html"));
+            for (String png : java.util.List.of("key-neurons-heatmap.png", "key-neurons-per-layer.png", "kept-fraction-vs-tau.png",
+                    "saliency-layer01.png", "saliency-layer03.png")) {
+                var img = javax.imageio.ImageIO.read(dir.resolve(png).toFile());
+                assertThat(img).as(png).isNotNull();
+                assertThat(img.getWidth()).isGreaterThan(300);
+                assertThat(html).contains("src=\"" + png + "\"");
+            }
         }
         java.util.Map<String, String> saved = new java.util.HashMap<>(SMALL);
         saved.put("networks", dir.toString());
