@@ -62,7 +62,7 @@ public final class NetworksCommand implements Callable<Integer> {
         try (Model model = opts.loadWithTokenizer(); Transformer tf = new Transformer(model, opts.threads)) {
             int[] range = options.layerRange(method, model.config());
             FunctionalNetworks n = FunctionalNetworks.compute(model, tf, CalibrationSet.readDocuments(data), settings, range, seed,
-                    new Progress("ica chunks", !noProgress));
+                    new Progress("ica layers x chunks", !noProgress));
             String[] figureError = {null};
             n.save(out, force, tmp -> {
                 if (noFigures) return;
@@ -82,7 +82,10 @@ public final class NetworksCommand implements Callable<Integer> {
             summary.put("tokensPerChunk", n.log().tokensPerChunk());
             summary.put("seconds", n.log().seconds());
             summary.put("secondsPerChunk", n.log().secondsPerChunk());
+            summary.put("icaSecondsPerLayer", n.log().icaSecondsPerLayer());
             summary.put("reseededRuns", n.log().reseededRuns());
+            summary.put("notConvergedRuns", n.log().notConvergedRuns());
+            summary.put("meanIterations", n.log().meanIterations());
             summary.put("figures", !noFigures && figureError[0] == null);
             if (json) {
                 Json.print(summary);

@@ -31,7 +31,7 @@ public final class CanIca {
      * |z| above each of {@link #KEY_THRESHOLDS}, [threshold][map]) and how the restarts went.
      */
     public record LayerResult(double[] saliency, int[][] keyCounts, int restartsRun, int nonFiniteRestarts, int bestRestart,
-                              boolean converged) {}
+                              boolean converged, int iterations, int notConverged) {}
 
     /**
      * The |z| levels at which each network's key neurons are counted for the report. τ itself is solved per ratio
@@ -58,15 +58,16 @@ public final class CanIca {
         zscoreColumns(x);
         DenseMatrix u = patterns(x, k, s.exactPca(), seed); // n × k
         SplittableRandom seeds = new SplittableRandom(seed);
+        FastIca.Whitened whitened = FastIca.whiten(u); // the same for every restart
         DenseMatrix best = null;
         double bestSparsity = Double.POSITIVE_INFINITY;
-        int run = 0, bad = 0, bestRun = -1;
+        int run = 0, bad = 0, bestRun = -1, iterations = 0, notConverged = 0;
         boolean converged = false;
         for (int r = 0; r < s.restarts(); r++) {
             FastIca.Result res = null;
             for (int attempt = 0; attempt <= RESEEDS; attempt++) {
                 run++;
-                FastIca.Result tryRes = FastIca.run(u, FastIca.gaussianInit(k, seeds.nextLong()), s.maxIter(), s.tol());
+                FastIca.Result tryRes = whitened.run(FastIca.gaussianInit(k, seeds.nextLong()), s.maxIter(), s.tol());
                 if (tryRes.finite()) {
                     res = tryRes;
                     break;
@@ -74,6 +75,8 @@ public final class CanIca {
                 bad++;
             }
             if (res == null) continue;
+            iterations += res.iterations();
+            if (!res.converged()) notConverged++;
             DenseMatrix maps = res.sources().transpose(); // k × n, one map per component
             double sparsity = 0;
             for (int c = 0; c < k; c++) {
@@ -103,7 +106,7 @@ public final class CanIca {
                 for (int lv = 0; lv < KEY_THRESHOLDS.length; lv++) if (z > KEY_THRESHOLDS[lv]) keyCounts[lv][c]++;
             }
         }
-        return new LayerResult(saliency, keyCounts, run, bad, bestRun, converged);
+        return new LayerResult(saliency, keyCounts, run, bad, bestRun, converged, iterations, notConverged);
     }
 
     /** Column z-scores with the unbiased std (torch's default); a column with std below machine epsilon is divided by 1. */

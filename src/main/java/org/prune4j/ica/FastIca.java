@@ -48,8 +48,12 @@ public final class FastIca {
      * @param wInit  initial unmixing [k × k] before decorrelation
      */
     public static Result run(DenseMatrix x, DenseMatrix wInit, int maxIter, double tol) {
+        return whiten(x).run(wInit, maxIter, tol);
+    }
+
+    /** Centres and whitens x once, for several runs from different initial W (CanICA's restarts). */
+    public static Whitened whiten(DenseMatrix x) {
         int n = x.rows(), k = x.cols();
-        if (wInit.rows() != k || wInit.cols() != k) throw new IllegalArgumentException("w_init must be " + k + "x" + k);
         if (n < k) throw new IllegalArgumentException("FastICA needs at least as many samples (" + n + ") as components (" + k + ")");
         DenseMatrix centred = centre(x);
         DenseMatrix kMat = whitening(centred); // k × k
@@ -57,51 +61,63 @@ public final class FastIca {
         DenseMatrix x1 = kMat.times(centred.transpose());
         double sq = Math.sqrt(n);
         for (int i = 0; i < x1.data().length; i++) x1.data()[i] *= sq;
-        DenseMatrix w = decorrelate(wInit);
-        int it = 0;
-        boolean converged = false;
-        while (it < maxIter) {
-            it++;
-            DenseMatrix y = w.times(x1); // k × n
-            DenseMatrix gy = DenseMatrix.zeros(k, n);
-            double[] meanDeriv = new double[k];
-            for (int i = 0; i < k; i++) {
-                double acc = 0;
-                for (int t = 0; t < n; t++) {
-                    double v = y.get(i, t);
-                    gy.set(i, t, v * v * v);
-                    acc += 3 * v * v;
+        return new Whitened(centred, kMat, x1, x1.transpose(), DenseMatrix.zeros(k, n));
+    }
+
+    /**
+     * A whitened problem: the centred data, K, X1 = √n·K·Aᵀ and its transpose, and the k × n work buffer every run
+     * reuses (fresh k × n products per iteration, tens of MB at 1B scale, would outlive the survivor space at each
+     * young collection and pile up in the old generation).
+     */
+    public record Whitened(DenseMatrix centred, DenseMatrix kMat, DenseMatrix x1, DenseMatrix x1t, DenseMatrix gy) {
+        public Result run(DenseMatrix wInit, int maxIter, double tol) {
+            int n = x1.cols(), k = x1.rows();
+            if (wInit.rows() != k || wInit.cols() != k) throw new IllegalArgumentException("w_init must be " + k + "x" + k);
+            DenseMatrix w = decorrelate(wInit), next = DenseMatrix.zeros(k, k);
+            int it = 0;
+            boolean converged = false;
+            while (it < maxIter) {
+                it++;
+                w.timesInto(x1, gy); // Y = W·X1, k × n, then g(Y) = Y³ in place
+                double[] meanDeriv = new double[k], g = gy.data();
+                for (int i = 0; i < k; i++) {
+                    double acc = 0;
+                    for (int t = i * n, end = t + n; t < end; t++) {
+                        double v = g[t];
+                        g[t] = v * v * v;
+                        acc += 3 * v * v;
+                    }
+                    meanDeriv[i] = acc / n;
                 }
-                meanDeriv[i] = acc / n;
+                gy.timesInto(x1t, next); // k × k
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) next.set(i, j, next.get(i, j) / n - meanDeriv[i] * w.get(i, j));
+                }
+                DenseMatrix wNext = decorrelate(next);
+                double lim = 0;
+                for (int i = 0; i < k; i++) {
+                    double dot = 0;
+                    for (int j = 0; j < k; j++) dot += wNext.get(i, j) * w.get(i, j);
+                    lim = Math.max(lim, Math.abs(Math.abs(dot) - 1));
+                }
+                w = wNext;
+                if (!(lim >= tol)) { // also stops on NaN: the caller sees non-finite sources
+                    converged = lim < tol;
+                    break;
+                }
             }
-            DenseMatrix next = gy.times(x1.transpose()); // k × k
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) next.set(i, j, next.get(i, j) / n - meanDeriv[i] * w.get(i, j));
+            DenseMatrix unmixing = w.times(kMat);
+            DenseMatrix s = centred.times(unmixing.transpose()); // n × k
+            for (int j = 0; j < k; j++) {
+                double mean = 0, var = 0;
+                for (int t = 0; t < n; t++) mean += s.get(t, j);
+                mean /= n;
+                for (int t = 0; t < n; t++) var += (s.get(t, j) - mean) * (s.get(t, j) - mean);
+                double sd = Math.sqrt(var / n);
+                for (int t = 0; t < n; t++) s.set(t, j, s.get(t, j) / sd);
             }
-            next = decorrelate(next);
-            double lim = 0;
-            for (int i = 0; i < k; i++) {
-                double dot = 0;
-                for (int j = 0; j < k; j++) dot += next.get(i, j) * w.get(i, j);
-                lim = Math.max(lim, Math.abs(Math.abs(dot) - 1));
-            }
-            w = next;
-            if (!(lim >= tol)) { // also stops on NaN: the caller sees non-finite sources
-                converged = lim < tol;
-                break;
-            }
+            return new Result(s, unmixing, it, converged);
         }
-        DenseMatrix unmixing = w.times(kMat);
-        DenseMatrix s = centred.times(unmixing.transpose()); // n × k
-        for (int j = 0; j < k; j++) {
-            double mean = 0, var = 0;
-            for (int t = 0; t < n; t++) mean += s.get(t, j);
-            mean /= n;
-            for (int t = 0; t < n; t++) var += (s.get(t, j) - mean) * (s.get(t, j) - mean);
-            double sd = Math.sqrt(var / n);
-            for (int t = 0; t < n; t++) s.set(t, j, s.get(t, j) / sd);
-        }
-        return new Result(s, unmixing, it, converged);
     }
 
     private static DenseMatrix centre(DenseMatrix x) {

@@ -45,10 +45,13 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
 
     /**
      * Chunks used and skipped (ICA NaN/Inf in every restart of some layer), tokens per chunk, FastICA runs re-seeded
-     * after NaN/Inf per chunk, wall time per chunk and in all.
+     * after NaN/Inf per chunk, FastICA runs that stopped at the iteration limit and the mean iterations of a run per
+     * chunk, wall time per chunk, CanICA time per layer (all chunks; the rest of a chunk's time is the forward pass
+     * that records the neurons) and in all.
      */
     public record Log(int chunksUsed, List<Integer> chunksSkipped, List<Integer> tokensPerChunk, List<Integer> reseededRuns,
-                      List<Double> secondsPerChunk, double seconds) {}
+                      List<Integer> notConvergedRuns, List<Double> meanIterations, List<Double> secondsPerChunk,
+                      double[] icaSecondsPerLayer, double seconds) {}
 
     /** Channel i's score: the larger saliency of its SiLU(gate) neuron i and its up neuron m + i. */
     public double[] channelScores(int layer) {
@@ -74,10 +77,12 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
             headSaliency[l] = new double[in && s.heads() ? c.layer(l).heads() : 0];
         }
         List<Integer> skipped = new ArrayList<>(), tokens = new ArrayList<>(), reseeded = new ArrayList<>();
-        List<Double> chunkSeconds = new ArrayList<>();
+        List<Double> chunkSeconds = new ArrayList<>(), meanIterations = new ArrayList<>();
+        List<Integer> notConverged = new ArrayList<>();
+        double[] icaSeconds = new double[c.layerCount()];
         List<List<int[][]>> counts = new ArrayList<>(); // per layer, per used chunk: [threshold][map]
         for (int l = 0; l < c.layerCount(); l++) counts.add(new ArrayList<>());
-        int k = s.ica().components();
+        int k = s.ica().components(), span = range[1] - range[0];
         for (int r = 0; r < groups.size(); r++) {
             long tc = System.nanoTime();
             List<int[]> texts = groups.get(r);
@@ -90,23 +95,40 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
             int[][][] chunkCounts = new int[c.layerCount()][][];
             DenseMatrix[] headSignals = new DenseMatrix[c.layerCount()];
             boolean[] failed = {false};
-            int[] reseeds = {0};
+            int[] reseeds = {0}, runs = {0, 0, 0}; // FastICA runs, their iterations, runs at the limit
             final int chunk = r;
-            NeuronRecorder.run(tf, texts, 4096, (layer, x) -> {
-                if (failed[0] || layer < range[0] || layer >= range[1]) return;
-                if (x.cols() < k) throw new Prune4jException("--components " + k + " exceeds layer " + layer + "'s " + x.cols() + " MLP neurons");
-                CanIca.LayerResult res = CanIca.layer(x, s.ica(), seed * 1_000_003L + chunk * 131L + layer);
+            NeuronRecorder.run(tf, texts, 4096, range, (layer, x) -> {
+                if (failed[0]) return;
+                long tl = System.nanoTime();
+                // Centring the neurons' patterns costs one dimension, so k must stay below the neuron count.
+                if (x.cols() <= k) throw new Prune4jException("--components " + k + " exceeds layer " + layer + "'s " + x.cols() + " MLP neurons less one (the most is " + (x.cols() - 1) + ")");
+                CanIca.LayerResult res;
+                try {
+                    res = CanIca.layer(x, s.ica(), seed * 1_000_003L + chunk * 131L + layer);
+                } catch (IllegalArgumentException e) { // rank-deficient activations (dead or duplicate neurons)
+                    throw new Prune4jException("chunk " + chunk + ", layer " + layer + ": " + e.getMessage() + "; use fewer --components");
+                }
                 if (res == null) {
                     failed[0] = true;
                 } else {
                     chunkSal[layer] = res.saliency();
                     chunkCounts[layer] = res.keyCounts();
                     reseeds[0] += res.nonFiniteRestarts();
+                    runs[0] += res.restartsRun() - res.nonFiniteRestarts();
+                    runs[1] += res.iterations();
+                    runs[2] += res.notConverged();
                 }
-            }, s.heads() ? (layer, h) -> { if (layer >= range[0] && layer < range[1]) headSignals[layer] = h; } : null);
+                icaSeconds[layer] += (System.nanoTime() - tl) / 1e9;
+                // A layer's CanICA leaves hundreds of MB of k × n and T × k products that outlived young collections;
+                // collecting here (~0.2 s per layer of minutes) keeps the peak at one layer's live set plus the model.
+                System.gc();
+                progress.update(chunk * span + layer - range[0] + 1, groups.size() * span); // per layer: a 1B chunk is many minutes
+            }, s.heads() ? (layer, h) -> headSignals[layer] = h : null);
             double[][] chunkHeads = s.heads() && !failed[0] ? headIca(headSignals, s.ica(), seed * 1_000_003L + chunk * 131L - 1) : null;
             if (s.heads() && chunkHeads == null) failed[0] = true;
             reseeded.add(reseeds[0]);
+            notConverged.add(runs[2]);
+            meanIterations.add(runs[0] == 0 ? 0.0 : runs[1] / (double) runs[0]);
             if (failed[0]) {
                 skipped.add(r);
             } else {
@@ -119,11 +141,11 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
                 }
             }
             chunkSeconds.add((System.nanoTime() - tc) / 1e9);
-            progress.update(r + 1, groups.size());
+            progress.update((r + 1) * span, groups.size() * span);
         }
         if (skipped.size() == groups.size()) throw new Prune4jException("ICA produced NaN/Inf in every chunk; no functional networks were found");
         return new FunctionalNetworks(fingerprint(model), s, seed, range.clone(), saliency, headSaliency, flatten(counts),
-                new Log(groups.size() - skipped.size(), skipped, tokens, reseeded, chunkSeconds, (System.nanoTime() - t0) / 1e9));
+                new Log(groups.size() - skipped.size(), skipped, tokens, reseeded, notConverged, meanIterations, chunkSeconds, icaSeconds, (System.nanoTime() - t0) / 1e9));
     }
 
     /** Per layer, the used chunks' [threshold][map] counts joined chunk-major into [threshold][network]. */
@@ -145,7 +167,7 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
     private static double[][] headIca(DenseMatrix[] signals, CanIca.Settings ica, long seed) {
         int t = 0, n = 0;
         for (DenseMatrix m : signals) if (m != null) { t = m.rows(); n += m.cols(); }
-        if (n == 0) return new double[signals.length][];
+        if (n < 2) return new double[signals.length][];
         DenseMatrix all = DenseMatrix.zeros(t, n);
         int col = 0;
         for (DenseMatrix m : signals) {
@@ -153,7 +175,8 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
             for (int r = 0; r < t; r++) for (int j = 0; j < m.cols(); j++) all.set(r, col + j, m.get(r, j));
             col += m.cols();
         }
-        CanIca.Settings capped = new CanIca.Settings(Math.min(ica.components(), Math.min(n, t)), ica.restarts(), ica.maxIter(), ica.tol(), ica.exactPca());
+        // At most one fewer than the heads (centring the patterns costs a dimension) and the tokens.
+        CanIca.Settings capped = new CanIca.Settings(Math.min(ica.components(), Math.min(n - 1, t)), ica.restarts(), ica.maxIter(), ica.tol(), ica.exactPca());
         CanIca.LayerResult res = CanIca.layer(all, capped, seed);
         if (res == null) return null;
         double[][] out = new double[signals.length][];

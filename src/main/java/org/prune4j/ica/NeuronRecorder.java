@@ -47,11 +47,14 @@ public final class NeuronRecorder {
      * @param passTokens rows per forward pass (texts are packed whole)
      */
     public static void run(Transformer tf, List<int[]> texts, int passTokens, LayerConsumer consumer) {
-        run(tf, texts, passTokens, consumer, null);
+        run(tf, texts, passTokens, new int[]{0, tf.config().layerCount()}, consumer, null);
     }
 
-    /** As {@link #run(Transformer, List, int, LayerConsumer)}, also handing each layer's head signals to {@code heads}. */
-    public static void run(Transformer tf, List<int[]> texts, int passTokens, LayerConsumer consumer, HeadConsumer heads) {
+    /**
+     * As {@link #run(Transformer, List, int, LayerConsumer)} for the layers of range [start, end) only (layers
+     * before it run untapped, none after it run), also handing each layer's head signals to {@code heads}.
+     */
+    public static void run(Transformer tf, List<int[]> texts, int passTokens, int[] range, LayerConsumer consumer, HeadConsumer heads) {
         ModelConfig c = tf.config();
         List<int[]> passes = Batches.plan(texts, passTokens);
         List<float[]> residual = new ArrayList<>();
@@ -66,8 +69,15 @@ public final class NeuronRecorder {
             rows += b.rows();
         }
         DenseMatrix buffer = null;
-        for (int l = 0; l < c.layerCount(); l++) {
+        for (int l = 0; l < range[1]; l++) {
             int m = c.layer(l).ffnDim(), h = c.layer(l).heads(), hd = c.layer(l).headDim();
+            if (l < range[0]) {
+                for (int p = 0; p < passes.size(); p++) {
+                    tf.runLayers(new Transformer.Batch(residual.get(p), layouts.get(p).sequence().length, layouts.get(p),
+                            chunks(c, texts.subList(passes.get(p)[0], passes.get(p)[1]), l)), l, l + 1);
+                }
+                continue;
+            }
             if (m > 0 && (buffer == null || buffer.cols() != 2 * m)) {
                 buffer = null; // let the old one go before the new one is allocated
                 buffer = DenseMatrix.zeros(rows, 2 * m);

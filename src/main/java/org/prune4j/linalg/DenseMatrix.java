@@ -45,6 +45,14 @@ public record DenseMatrix(int rows, int cols, double[] data) {
         return out;
     }
 
+    /** this · b written into out (rows × b.cols), for loops that would otherwise allocate a product per step. */
+    public void timesInto(DenseMatrix b, DenseMatrix out) {
+        if (cols != b.rows || out.rows != rows || out.cols != b.cols) {
+            throw new IllegalArgumentException("cannot multiply " + rows + "x" + cols + " by " + b.rows + "x" + b.cols + " into " + out.rows + "x" + out.cols);
+        }
+        DoubleGemm.multiply(data, rows, cols, b.data, b.cols, out.data, DoubleGemm.shared());
+    }
+
     /** thisᵀ · b without forming the transpose. */
     public DenseMatrix transposeTimes(DenseMatrix b) {
         if (rows != b.rows) throw new IllegalArgumentException("cannot multiply (" + rows + "x" + cols + ")ᵀ by " + b.rows + "x" + b.cols);

@@ -50,49 +50,49 @@ public final class DoubleGemm {
             return;
         }
         int panels = (n + NR - 1) / NR;
-        double[] packed = new double[KC * panels * NR];
         // Tall products (m ≥ n, e.g. X·Q) share out row blocks and keep all of packed B in L2; wide ones (FastICA's
-        // W·X1, n = neurons) share out panels, each used by every row while it sits in L1.
+        // W·X1, n = neurons) share out panels: each task packs its own panel and runs every row over it from L1.
         boolean byRows = m >= n;
+        double[] packed = new double[KC * (byRows ? panels : 0) * NR];
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
-            pack(b, n, k0, kc, panels, packed);
+            if (byRows) for (int p = 0; p < panels; p++) pack(b, n, k0, kc, p, packed, p * KC * NR);
             final int kStart = k0;
             int tasks = byRows ? (m + MC - 1) / MC : panels;
             par.forRange(tasks, 1, (long) m * n * kc, (from, to) -> {
-                double[] edge = new double[MR * NR];
+                double[] edge = new double[MR * NR], own = byRows ? packed : new double[KC * NR];
                 for (int t = from; t < to; t++) {
                     int i0 = byRows ? t * MC : 0, i1 = byRows ? Math.min(m, i0 + MC) : m;
                     int p0 = byRows ? 0 : t, p1 = byRows ? panels : t + 1;
                     for (int p = p0; p < p1; p++) {
+                        int base = byRows ? p * KC * NR : 0;
+                        if (!byRows) pack(b, n, kStart, kc, p, own, 0);
                         int j0 = p * NR, width = Math.min(NR, n - j0);
                         int i = i0;
-                        for (; i + MR <= i1; i += MR) tile(a, rs, cs, kStart, kc, packed, p, c, n, i, j0, width, edge);
-                        for (; i < i1; i++) row(a, rs, cs, kStart, kc, packed, p, c, n, i, j0, width);
+                        for (; i + MR <= i1; i += MR) tile(a, rs, cs, kStart, kc, own, base, c, n, i, j0, width, edge);
+                        for (; i < i1; i++) row(a, rs, cs, kStart, kc, own, base, c, n, i, j0, width);
                     }
                 }
             });
         }
     }
 
-    /** Copies rows [k0, k0+kc) of B into panels: panel p holds columns [p·NR, p·NR+NR), kc rows of NR, zero-padded. */
-    private static void pack(double[] b, int n, int k0, int kc, int panels, double[] packed) {
-        for (int p = 0; p < panels; p++) {
-            int j0 = p * NR, width = Math.min(NR, n - j0), base = p * KC * NR;
-            for (int kk = 0; kk < kc; kk++) {
-                int dst = base + kk * NR, src = (k0 + kk) * n + j0;
-                System.arraycopy(b, src, packed, dst, width);
-                for (int j = width; j < NR; j++) packed[dst + j] = 0;
-            }
+    /** Copies rows [k0, k0+kc) of panel p of B (columns [p·NR, p·NR+NR)) to dst at base: kc rows of NR, zero-padded. */
+    private static void pack(double[] b, int n, int k0, int kc, int p, double[] dst, int base) {
+        int j0 = p * NR, width = Math.min(NR, n - j0);
+        for (int kk = 0; kk < kc; kk++) {
+            int d = base + kk * NR, src = (k0 + kk) * n + j0;
+            for (int j = 0; j < width; j++) dst[d + j] = b[src + j];
+            for (int j = width; j < NR; j++) dst[d + j] = 0;
         }
     }
 
     /** Four rows of C by one panel: 4 × 3 vector accumulators, one broadcast of A per row and k. */
-    private static void tile(double[] a, int rs, int cs, int k0, int kc, double[] packed, int p, double[] c, int n, int i, int j0,
+    private static void tile(double[] a, int rs, int cs, int k0, int kc, double[] packed, int base, double[] c, int n, int i, int j0,
                              int width, double[] edge) {
         DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
         DoubleVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
-        int a0 = i * rs + k0 * cs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs, base = p * KC * NR;
+        int a0 = i * rs + k0 * cs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
         for (int kk = 0; kk < kc; kk++) {
             int o = base + kk * NR, ak = kk * cs;
             DoubleVector b0 = DoubleVector.fromArray(S, packed, o), b1 = DoubleVector.fromArray(S, packed, o + L),
@@ -117,8 +117,8 @@ public final class DoubleGemm {
     }
 
     /** One leftover row of C by one panel (m not a multiple of 4). */
-    private static void row(double[] a, int rs, int cs, int k0, int kc, double[] packed, int p, double[] c, int n, int i, int j0, int width) {
-        int base = p * KC * NR, ai = i * rs + k0 * cs;
+    private static void row(double[] a, int rs, int cs, int k0, int kc, double[] packed, int base, double[] c, int n, int i, int j0, int width) {
+        int ai = i * rs + k0 * cs;
         for (int j = 0; j < width; j++) {
             double acc = 0;
             for (int kk = 0; kk < kc; kk++) acc = Math.fma(a[ai + kk * cs], packed[base + kk * NR + j], acc);

@@ -27,7 +27,10 @@ final class NetworkIndexHtml {
         row(h, "FastICA max iterations, tol", s.ica().maxIter() + ", " + s.ica().tol());
         row(h, "heads analysed", String.valueOf(s.heads()));
         row(h, "FastICA runs re-seeded after NaN/Inf, per chunk", String.valueOf(log.reseededRuns()));
+        row(h, "FastICA runs at the iteration limit, per chunk", String.valueOf(log.notConvergedRuns()));
+        row(h, "mean FastICA iterations per run, per chunk", log.meanIterations().stream().map(v -> String.format("%.0f", v)).toList().toString());
         row(h, "seconds per chunk", log.secondsPerChunk().stream().map(v -> String.format("%.1f", v)).toList().toString());
+        row(h, "CanICA seconds per analysed layer (all chunks)", layers.stream().map(l -> String.format("%d: %.1f", l, log.icaSecondsPerLayer()[l])).toList().toString());
         row(h, "seconds in all", String.format("%.1f", log.seconds()));
         row(h, "seed", String.valueOf(n.seed()));
         row(h, "model fingerprint", n.fingerprint());
