@@ -3,6 +3,9 @@
 //   node llama-oracle.mjs logits MODEL.gguf '[ids...]' [threads]      -> {"logits": [[vocab floats] per input position]}
 //   node llama-oracle.mjs greedy MODEL.gguf '[prompt ids]' N [threads]  -> {"tokens": [N greedy ids]}
 //   node llama-oracle.mjs bench  MODEL.gguf PROMPT_LEN GEN_LEN THREADS [REPEATS] -> best prefill/decode timings
+//   node llama-oracle.mjs continuations MODEL.gguf REQUESTS.json [threads] -> {"scores": [[logLikelihood, greedy], ...]}
+//     REQUESTS.json: [[[ids...], continuationLength], ...]; the model reads ids[0..n-1), the last continuationLength
+//     ids are scored (sum of log-softmax, in double) and checked against the argmax (lm-eval's loglikelihood).
 // Token ids go in and out directly, so llama.cpp's own tokenizer plays no part in the comparison.
 import {getLlama, LlamaLogLevel} from "node-llama-cpp";
 
@@ -84,8 +87,35 @@ if (mode === "logits") {
   console.log(JSON.stringify({promptTokens: promptLen, generatedTokens: gen, threads,
     prefillTokPerSec: promptLen / r.prefillSeconds, decodeTokPerSec: gen / r.decodeSeconds,
     peakRssBytes: process.resourceUsage().maxRSS * 1024, llamaCppRelease: llama.llamaCppRelease?.release ?? null}));
+} else if (mode === "continuations") {
+  const {readFileSync} = await import("node:fs");
+  const requests = JSON.parse(readFileSync(a, "utf8"));
+  const threads = Number(b ?? 1);
+  const longest = Math.max(...requests.map(r => r[0].length));
+  const ctx = await context(longest, threads);
+  const seq = ctx.getSequence();
+  const scores = [];
+  for (const [ids, cont] of requests) {
+    await seq.clearHistory();
+    const input = ids.slice(0, ids.length - 1);
+    const first = input.length - cont;
+    const res = await seq.controlledEvaluate(input.map((t, j) => j >= first ? [t, {generateNext: {logits: true}}] : t));
+    let ll = 0, greedy = true;
+    for (let j = first; j < input.length; j++) {
+      const logits = res[j].next.logits;
+      let max = -Infinity;
+      for (const v of logits.values()) max = Math.max(max, v);
+      let sum = 0;
+      for (const v of logits.values()) sum += Math.exp(v - max);
+      const target = ids[j + 1];
+      ll += (logits.get(target) ?? -Infinity) - max - Math.log(sum);
+      greedy = greedy && argmax(logits) === target;
+    }
+    scores.push([ll, greedy]);
+  }
+  console.log(JSON.stringify({scores}));
 } else {
-  console.error("usage: llama-oracle.mjs logits|greedy|bench MODEL ...");
+  console.error("usage: llama-oracle.mjs logits|greedy|bench|continuations MODEL ...");
   process.exit(2);
 }
 await model.dispose();

@@ -52,6 +52,23 @@ public final class LlamaCppRunner {
         return run(List.of("logits", model.toAbsolutePath().toString(), json(ids), "" + threads), 600);
     }
 
+    /** llama.cpp's continuation log-likelihoods: per request [sum of log-probs, all greedy], lm-eval's loglikelihood. */
+    public static JsonNode continuations(Path model, List<int[]> tokens, List<Integer> continuationLengths, int threads) {
+        try {
+            Path req = Files.createTempFile("prune4j-llamacpp", ".json");
+            try {
+                StringBuilder sb = new StringBuilder("[");
+                for (int i = 0; i < tokens.size(); i++) sb.append(i == 0 ? "" : ",").append('[').append(json(tokens.get(i))).append(',').append(continuationLengths.get(i)).append(']');
+                Files.writeString(req, sb.append(']'));
+                return run(List.of("continuations", model.toAbsolutePath().toString(), req.toString(), "" + threads), 600);
+            } finally {
+                Files.deleteIfExists(req);
+            }
+        } catch (java.io.IOException e) {
+            throw new Prune4jException("llama.cpp oracle: cannot write its request file: " + e.getMessage());
+        }
+    }
+
     public static int[] greedy(Path model, int[] prompt, int n, int threads) {
         JsonNode r = run(List.of("greedy", model.toAbsolutePath().toString(), json(prompt), "" + n, "" + threads), 600);
         int[] out = new int[r.path("tokens").size()];

@@ -3,6 +3,8 @@ package org.prune4j.cli;
 import org.prune4j.engine.Transformer;
 import org.prune4j.eval.Corpus;
 import org.prune4j.eval.Perplexity;
+import org.prune4j.eval.ZeroShot;
+import org.prune4j.eval.ZeroShotTask;
 import org.prune4j.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,13 +16,26 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Perplexity of a model on a text file (documents or stream protocol).")
+        description = {"Perplexity of a model on a text file (documents or stream protocol) and/or zero-shot accuracy on",
+                "lm-evaluation-harness's tasks (log-likelihood of each choice; acc, acc_norm, standard errors)."})
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions opts;
 
-    @Option(names = "--data", required = true, description = "Evaluation text (UTF-8)")
+    @Option(names = "--data", description = "Evaluation text (UTF-8) for perplexity")
     Path data;
+
+    @Option(names = "--tasks", split = ",", description = "Zero-shot tasks (lm-eval names): piqa, hellaswag, winogrande, arc_easy, arc_challenge, boolq, openbookqa, copa, lambada_openai, or all")
+    java.util.List<String> tasks;
+
+    @Option(names = "--tasks-dir", description = "Folder of the task files (default: the bundled data/zeroshot, the first 200 items of each task)")
+    Path tasksDir;
+
+    @Option(names = "--limit", defaultValue = "0", description = "At most N items per task, in file order (0: all; default: ${DEFAULT-VALUE})")
+    int limit;
+
+    @Option(names = "--add-bos", description = "Prefix every request with BOS (lm-eval's add_bos_token=True; its default, like this one, adds none)")
+    boolean addBos;
 
     @Option(names = "--protocol", defaultValue = "documents",
             description = "documents: split on <|endoftext|> lines, BOS + each document, truncated to the context; "
@@ -41,37 +56,87 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Corpus.Protocol p = CliParsing.protocol(protocol);
+        if (data == null && (tasks == null || tasks.isEmpty())) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give --data (perplexity), --tasks (zero-shot) or both");
+        }
+        if (limit < 0) throw new org.prune4j.util.Prune4jException("--limit must be 0 (all) or positive, got " + limit);
         long t0 = System.nanoTime();
         try (Model model = opts.loadWithTokenizer(); Transformer tf = new Transformer(model, opts.threads)) {
-            Perplexity.Result r = Perplexity.evaluate(tf, model.tokenizer(), data, p, seqLen, batchTokens,
-                    new Progress("eval", !noProgress));
-            double secs = (System.nanoTime() - t0) / 1e9;
-            if (json) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("tokens", r.tokens());
-                o.put("sequences", r.sequenceNll().length);
-                o.put("sumNll", r.sumNll());
-                o.put("meanNll", r.meanNll());
-                o.put("perplexity", r.perplexity());
-                o.put("seconds", secs);
-                Map<String, Object> cfg = new LinkedHashMap<>();
-                cfg.put("model", opts.model.toString());
-                cfg.put("tokenizer", opts.tokenizer == null ? null : opts.tokenizer.toString());
-                cfg.put("data", data.toString());
-                cfg.put("protocol", p.name().toLowerCase());
-                cfg.put("seqLen", seqLen > 0 ? seqLen : model.config().contextLength());
-                cfg.put("bos", model.tokenizer().addBos());
-                cfg.put("threads", opts.threads);
-                cfg.put("batchTokens", batchTokens);
-                o.put("config", cfg);
-                o.put("model", Json.describe(model.config()));
-                Json.print(o);
-            } else {
-                System.out.printf("tokens %d  mean NLL %.6f nats/token  perplexity %.4f  (%s, %.1f s)%n",
-                        r.tokens(), r.meanNll(), r.perplexity(), p.name().toLowerCase(), secs);
-            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            Map<String, Object> cfg = new LinkedHashMap<>();
+            cfg.put("model", opts.model.toString());
+            cfg.put("tokenizer", opts.tokenizer == null ? null : opts.tokenizer.toString());
+            cfg.put("threads", opts.threads);
+            cfg.put("batchTokens", batchTokens);
+            if (data != null) perplexity(model, tf, o, cfg);
+            if (tasks != null && !tasks.isEmpty()) zeroShot(model, tf, o, cfg);
+            o.put("seconds", (System.nanoTime() - t0) / 1e9);
+            o.put("config", cfg);
+            o.put("model", Json.describe(model.config()));
+            if (json) Json.print(o);
         }
         return 0;
+    }
+
+    private void perplexity(Model model, Transformer tf, Map<String, Object> o, Map<String, Object> cfg) {
+        Corpus.Protocol p = CliParsing.protocol(protocol);
+        long t0 = System.nanoTime();
+        Perplexity.Result r = Perplexity.evaluate(tf, model.tokenizer(), data, p, seqLen, batchTokens, new Progress("eval", !noProgress));
+        o.put("tokens", r.tokens());
+        o.put("sequences", r.sequenceNll().length);
+        o.put("sumNll", r.sumNll());
+        o.put("meanNll", r.meanNll());
+        o.put("perplexity", r.perplexity());
+        cfg.put("data", data.toString());
+        cfg.put("protocol", p.name().toLowerCase());
+        cfg.put("seqLen", seqLen > 0 ? seqLen : model.config().contextLength());
+        cfg.put("bos", model.tokenizer().addBos());
+        if (!json) {
+            System.out.printf("tokens %d  mean NLL %.6f nats/token  perplexity %.4f  (%s, %.1f s)%n",
+                    r.tokens(), r.meanNll(), r.perplexity(), p.name().toLowerCase(), (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private void zeroShot(Model model, Transformer tf, Map<String, Object> o, Map<String, Object> cfg) {
+        java.util.List<ZeroShotTask> chosen = new java.util.ArrayList<>();
+        for (String t : tasks) {
+            if (t.equals("all")) chosen.addAll(java.util.List.of(ZeroShotTask.values()));
+            else chosen.add(ZeroShotTask.byId(t.strip()));
+        }
+        Path dir = tasksDir != null ? tasksDir : Path.of(System.getProperty("prune4j.home", ".")).resolve("data/zeroshot");
+        java.util.List<Object> rows = new java.util.ArrayList<>();
+        double sum = 0;
+        for (ZeroShotTask t : new java.util.LinkedHashSet<>(chosen)) {
+            long t0 = System.nanoTime();
+            ZeroShot.TaskResult r = ZeroShot.evaluate(tf, model.tokenizer(), t, t.load(dir, limit), addBos, batchTokens,
+                    new Progress(t.id, !noProgress));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("task", r.task());
+            row.put("items", r.items());
+            row.put("acc", r.acc());
+            row.put("accStderr", r.accStderr());
+            row.put("accNorm", r.accNorm());
+            row.put("accNormStderr", r.accNormStderr());
+            row.put("perplexity", r.perplexity());
+            row.put("truncated", r.truncated());
+            row.put("seconds", secs);
+            rows.add(row);
+            sum += r.headline();
+            if (!json) {
+                System.out.printf("%-15s n=%-5d acc %.4f ± %.4f%s%s%s  (%.1f s)%n", r.task(), r.items(), r.acc(), r.accStderr(),
+                        r.accNorm() == null ? "" : String.format("  acc_norm %.4f ± %.4f", r.accNorm(), r.accNormStderr()),
+                        r.perplexity() == null ? "" : String.format("  perplexity %.3f", r.perplexity()),
+                        r.truncated() == 0 ? "" : "  (" + r.truncated() + " requests cut from the left)", secs);
+            }
+        }
+        double avg = sum / rows.size();
+        o.put("tasks", rows);
+        o.put("average", avg);
+        cfg.put("tasksDir", dir.toString());
+        cfg.put("limit", limit);
+        cfg.put("addBos", addBos);
+        cfg.put("averageOf", "acc_norm where the task has it, else acc");
+        if (!json) System.out.printf("average %.4f (acc_norm where present, else acc)%n", avg);
     }
 }

@@ -70,6 +70,29 @@ public final class KvCache {
         this.capacity = capacity;
     }
 
+    /**
+     * A copy holding the same positions, to continue one shared prefix with several different suffixes (the
+     * choices of a multiple-choice item) without recomputing the prefix.
+     */
+    public KvCache copy() {
+        return new KvCache(this);
+    }
+
+    private KvCache(KvCache o) {
+        int n = o.keys.length;
+        keys = new float[n][];
+        values = new float[n][];
+        for (int l = 0; l < n; l++) {
+            // Layers sharing one buffer (sharedAcrossLayers) keep sharing it in the copy.
+            keys[l] = l > 0 && o.keys[l] == o.keys[l - 1] ? keys[l - 1] : o.keys[l].clone();
+            values[l] = l > 0 && o.values[l] == o.values[l - 1] ? values[l - 1] : o.values[l].clone();
+        }
+        kvDim = o.kvDim.clone();
+        headDim = o.headDim.clone();
+        capacity = o.capacity;
+        length = o.length;
+    }
+
     public int capacity() { return capacity; }
 
     /** Stores one position's key and value rows ([kvDim] each) for a layer. */

@@ -1,0 +1,150 @@
+package org.prune4j.eval;
+
+import org.prune4j.engine.Chunk;
+import org.prune4j.engine.KvCache;
+import org.prune4j.engine.Transformer;
+import org.prune4j.util.ProgressListener;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Log-likelihoods of continuations, lm-evaluation-harness's {@code loglikelihood} request: the model reads
+ * tokens[0..n−1) and the last {@code continuationLength} tokens are scored, summed in double, with a flag for whether
+ * each was the greedy (argmax) choice. The requests of one group (a multiple-choice item's choices) share their
+ * common input prefix: it runs once, and every choice continues from a copy of its KV cache. Groups are packed
+ * into passes of about {@code batchTokens} rows.
+ */
+public final class ChoiceScorer {
+    /** Tokens = context then continuation (already left-truncated to the model's window + 1). */
+    public record Request(int[] tokens, int continuationLength) {
+        public Request {
+            if (continuationLength < 1 || continuationLength >= tokens.length) {
+                throw new IllegalArgumentException("a continuation of " + continuationLength + " tokens needs a longer request than " + tokens.length);
+            }
+        }
+    }
+
+    /** Summed log-probability of the continuation and whether every continuation token was the argmax. */
+    public record Score(double logLikelihood, boolean greedy) {}
+
+    private final Transformer model;
+    private final int batchTokens;
+
+    public ChoiceScorer(Transformer model, int batchTokens) {
+        this.model = model;
+        this.batchTokens = Math.max(1, batchTokens);
+    }
+
+    /** Scores every group; result[g][i] belongs to groups[g][i]. */
+    public Score[][] score(List<Request[]> groups, ProgressListener progress) {
+        Score[][] out = new Score[groups.size()][];
+        int start = 0;
+        long done = 0, total = 0;
+        for (Request[] g : groups) for (Request r : g) total += r.tokens().length;
+        while (start < groups.size()) {
+            int end = start, rows = 0;
+            while (end < groups.size() && (end == start || rows + rowsOf(groups.get(end)) <= batchTokens)) rows += rowsOf(groups.get(end++));
+            scorePass(groups.subList(start, end), out, start);
+            for (int g = start; g < end; g++) for (Request r : groups.get(g)) done += r.tokens().length;
+            progress.update(done, total);
+            start = end;
+        }
+        return out;
+    }
+
+    private static int rowsOf(Request[] g) {
+        int rows = 0;
+        for (Request r : g) rows += r.tokens().length - 1;
+        return rows;
+    }
+
+    /**
+     * Shared prefix of a group's inputs, capped so that no continuation position lies inside it except its last
+     * position (whose logits are taken from the prefix pass).
+     */
+    static int sharedPrefix(Request[] g) {
+        int p = Integer.MAX_VALUE;
+        for (Request r : g) p = Math.min(p, r.tokens().length - r.continuationLength());
+        int[] first = g[0].tokens();
+        for (Request r : g) {
+            int i = 0;
+            while (i < p && r.tokens()[i] == first[i]) i++;
+            p = i;
+        }
+        return p;
+    }
+
+    private void scorePass(List<Request[]> groups, Score[][] out, int offset) {
+        int vocab = model.config().vocab();
+        // Pass 1: every group's shared prefix (groups without one start from an empty cache).
+        List<Chunk> prefixes = new ArrayList<>();
+        int[] prefixLen = new int[groups.size()];
+        KvCache[] caches = new KvCache[groups.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            Request[] grp = groups.get(g);
+            int longest = 0;
+            for (Request r : grp) longest = Math.max(longest, r.tokens().length - 1);
+            caches[g] = new KvCache(model.config(), longest);
+            prefixLen[g] = sharedPrefix(grp);
+            if (prefixLen[g] > 0) prefixes.add(new Chunk(caches[g], java.util.Arrays.copyOf(grp[0].tokens(), prefixLen[g])));
+        }
+        float[][] prefixLast = new float[groups.size()][];
+        if (!prefixes.isEmpty()) {
+            Transformer.Batch b = model.embed(prefixes);
+            model.runLayers(b, 0, model.config().layerCount());
+            Transformer.Hidden h = model.finish(b);
+            int row = 0;
+            for (int g = 0; g < groups.size(); g++) {
+                if (prefixLen[g] == 0) continue;
+                row += prefixLen[g];
+                prefixLast[g] = model.logits(h, row - 1, 1);
+            }
+        }
+        // Pass 2: each choice's remaining input from a copy of its group's cache.
+        List<Chunk> rest = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            Request[] grp = groups.get(g);
+            for (int i = 0; i < grp.length; i++) {
+                int n = grp[i].tokens().length - 1;
+                if (n > prefixLen[g]) {
+                    KvCache c = i == grp.length - 1 ? caches[g] : caches[g].copy();
+                    rest.add(new Chunk(c, java.util.Arrays.copyOfRange(grp[i].tokens(), prefixLen[g], n)));
+                }
+            }
+        }
+        Transformer.Hidden h = null;
+        if (!rest.isEmpty()) {
+            Transformer.Batch b = model.embed(rest);
+            model.runLayers(b, 0, model.config().layerCount());
+            h = model.finish(b);
+        }
+        int row = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            Request[] grp = groups.get(g);
+            out[offset + g] = new Score[grp.length];
+            for (int i = 0; i < grp.length; i++) {
+                int[] t = grp[i].tokens();
+                int n = t.length - 1, p = prefixLen[g], c = grp[i].continuationLength();
+                double ll = 0;
+                boolean greedy = true;
+                // input position j predicts token j + 1; continuation tokens are t[n + 1 − c .. n]
+                for (int j = n - c; j < n; j++) {
+                    float[] logits;
+                    int off;
+                    if (j < p) { // only the prefix's last position can hold a continuation position
+                        logits = prefixLast[g];
+                        off = 0;
+                    } else {
+                        logits = model.logits(h, row + j - p, 1);
+                        off = 0;
+                    }
+                    ll += LogSoftmax.logProb(logits, off, vocab, t[j + 1]);
+                    greedy &= LogSoftmax.argmax(logits, off, vocab) == t[j + 1];
+                }
+                row += Math.max(0, n - p);
+                out[offset + g][i] = new Score(ll, greedy);
+            }
+        }
+    }
+}
