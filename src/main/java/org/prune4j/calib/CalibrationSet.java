@@ -25,6 +25,13 @@ public record CalibrationSet(List<int[]> sequences, Path source, int samples, in
 
     public static CalibrationSet sample(Path file, Tokenizer tok, int samples, int length, long seed) {
         if (samples < 1 || length < 2) throw new Prune4jException("calibration needs at least 1 sample of at least 2 tokens, got " + samples + " × " + length);
+        // The windows are held as int arrays (and their activations pass through the model): refuse, with the
+        // numbers, a request the heap cannot hold instead of running out of memory halfway.
+        long need = 4L * samples * length, heap = Runtime.getRuntime().maxMemory();
+        if (need > heap / 4) {
+            throw new Prune4jException(String.format("--calib-samples %d × --calib-len %d is %d tokens (%.1f GB as ids alone); the heap allows %.1f GB: ask for fewer windows",
+                    samples, length, (long) samples * length, need / 1e9, heap / 1e9));
+        }
         List<String> docs = readDocuments(file);
         // One primitive token stream (4 bytes a token), not boxed integers: C4-sized text stays affordable.
         int[] stream = new int[1 << 16];

@@ -60,6 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give --data (perplexity), --tasks (zero-shot) or both");
         }
         if (limit < 0) throw new org.prune4j.util.Prune4jException("--limit must be 0 (all) or positive, got " + limit);
+        if (batchTokens < 1) throw new org.prune4j.util.Prune4jException("--batch-tokens must be at least 1, got " + batchTokens);
         long t0 = System.nanoTime();
         try (Model model = opts.loadWithTokenizer(); Transformer tf = new Transformer(model, opts.threads)) {
             Map<String, Object> o = new LinkedHashMap<>();

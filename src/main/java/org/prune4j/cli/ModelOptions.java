@@ -19,7 +19,10 @@ public final class ModelOptions {
     int threads;
 
     Model load() {
-        if (threads < 1) throw new Prune4jException("--threads must be at least 1, got " + threads);
+        int most = Math.max(64, 8 * Runtime.getRuntime().availableProcessors());
+        if (threads < 1 || threads > most) {
+            throw new Prune4jException("--threads must be between 1 and " + most + " (this machine has " + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
+        }
         return ModelLoader.load(model, tokenizer);
     }
 

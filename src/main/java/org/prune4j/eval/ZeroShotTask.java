@@ -70,7 +70,8 @@ public enum ZeroShotTask {
     /** Reads this task's items from dir, at most limit (≤ 0: all), in file order. */
     public List<Item> load(Path dir, int limit) {
         Path f = dir.resolve(file);
-        if (!Files.isRegularFile(f)) throw Prune4jException.inFile(f, "no such task file (--tasks-dir names the folder of the task files)");
+        if (!Files.exists(f)) throw Prune4jException.inFile(f, "no such task file (--tasks-dir names the folder of the task files)");
+        org.prune4j.util.TextFiles.requireReadableSize(f, 3);
         try {
             return this == HELLASWAG ? hellaswag(f, limit) : jsonl(f, limit);
         } catch (IOException e) {

@@ -14,7 +14,7 @@ public final class JsonFiles {
     private JsonFiles() {}
 
     public static JsonNode read(Path file) {
-        if (!Files.exists(file)) throw Prune4jException.inFile(file, "no such file");
+        TextFiles.requireReadableSize(file, 4); // a JSON tree costs several times its text
         try {
             return MAPPER.readTree(file.toFile());
         } catch (IOException e) {

@@ -146,6 +146,36 @@ class BadInputTest {
         assertThat(o.err()).contains("already exists");
     }
 
+    /**
+     * Absurd resource requests are refused with the numbers before anything is allocated (threads 10,000 hung,
+     * 2³¹−1 and calib-samples 10⁹ ran out of memory, /dev/zero as text never ended); zero-shot option errors.
+     */
+    @Test
+    void absurdRequestsAreRefusedBeforeAnyWork() {
+        String[][] cases = {
+                {"--threads", "10000", "--threads must be between 1 and"},
+                {"--threads", "2147483647", "--threads must be between 1 and"},
+                {"--batch-tokens", "-5", "--batch-tokens must be at least 1"},
+        };
+        for (String[] c : cases) {
+            CliRunner.Outcome o = CliRunner.run("eval", "--model", TestData.STORIES.toString(), "--data", TestData.HEAD46.toString(), c[0], c[1], "--no-progress");
+            assertThat(o.exit()).as(c[0] + " " + c[1]).isEqualTo(1);
+            assertThat(o.err().strip()).startsWith("prune4j: ").contains(c[2]).doesNotContain("\tat ");
+        }
+        CliRunner.Outcome o = CliRunner.run("eval", "--model", TestData.STORIES.toString(), "--data", "/dev/zero", "--no-progress");
+        assertThat(o.err().strip()).isEqualTo("prune4j: /dev/zero: is not a regular file (a device, pipe or folder cannot be read as input)");
+        o = CliRunner.run("plan", "--model", TestData.STORIES.toString(), "--method", "flap", "--ratio", "0.2", "--calib", TestData.HEAD46.toString(),
+                "--calib-samples", "1000000000");
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err().strip()).contains("--calib-samples 1000000000 × --calib-len 128").contains("ask for fewer windows");
+        o = CliRunner.run("eval", "--model", TestData.STORIES.toString(), "--tasks", "mmlu", "--no-progress");
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err().strip()).startsWith("prune4j: unknown task 'mmlu'");
+        o = CliRunner.run("eval", "--model", TestData.STORIES.toString(), "--no-progress");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err()).contains("give --data (perplexity), --tasks (zero-shot) or both");
+    }
+
     /** Gradient-method settings: bad values and options of another method are one line, before any work. */
     @Test
     void badGradientMethodSettings() {
