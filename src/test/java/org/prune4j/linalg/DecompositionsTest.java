@@ -44,6 +44,27 @@ class DecompositionsTest {
         assertThat(diagTimes(e.vectors(), e.values()).times(e.vectors().transpose()).maxAbsDiff(s)).isLessThan(1e-10);
     }
 
+    /**
+     * The orthonormal basis (CholeskyQR2, Householder fallback): orthonormal and spanning A's columns (A = Q·QᵀA),
+     * for a well-conditioned tall matrix and for one with condition number ~1e12, which CholeskyQR cannot take.
+     */
+    @Test
+    void orthonormalBasisSpansTheColumnsAtAnyConditioning() {
+        DenseMatrix good = random(3000, 40, 8);
+        DenseMatrix bad = random(500, 12, 9);
+        for (int c = 0; c < 12; c++) for (int r = 0; r < 500; r++) bad.set(r, c, bad.get(r, c) * Math.pow(10, -c)); // cond ~1e11-1e12
+        for (DenseMatrix a : new DenseMatrix[]{good, bad}) {
+            DenseMatrix q = Decompositions.orthonormalBasis(a);
+            assertThat(q.transposeTimes(q).maxAbsDiff(DenseMatrix.identity(a.cols()))).isLessThan(1e-12);
+            double scale = 0;
+            for (double v : a.data()) scale = Math.max(scale, Math.abs(v));
+            assertThat(q.times(q.transposeTimes(a)).maxAbsDiff(a)).isLessThan(1e-12 * scale);
+        }
+        // the fast path and Householder span the same space: |Q₁ᵀQ₂| has singular values 1
+        DenseMatrix q1 = Decompositions.orthonormalBasis(good), q2 = Decompositions.householderBasis(good);
+        for (double c : Decompositions.svd(q1.transposeTimes(q2)).s()) assertThat(c).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
     @Test
     void choleskySolvesAndLogDet() {
         DenseMatrix a = random(30, 8, 3);
