@@ -23,6 +23,7 @@ public final class ModelOptions {
         if (threads < 1 || threads > most) {
             throw new Prune4jException("--threads must be between 1 and " + most + " (this machine has " + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
         }
+        org.prune4j.linalg.DoubleGemm.useThreads(threads); // the ICA / SVD products honour --threads too
         return ModelLoader.load(model, tokenizer);
     }
 
