@@ -11,6 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,7 +29,7 @@ public final class EvalCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--tasks", split = ",", description = "Zero-shot tasks (lm-eval names): piqa, hellaswag, winogrande, arc_easy, arc_challenge, boolq, openbookqa, copa, lambada_openai, or all")
-    java.util.List<String> tasks;
+    List<String> tasks;
 
     @Option(names = "--tasks-dir", description = "Folder of the task files (default: the bundled data/zeroshot, the first 200 items of each task)")
     Path tasksDir;
@@ -99,36 +102,24 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private void zeroShot(Model model, Transformer tf, Map<String, Object> o, Map<String, Object> cfg) {
-        java.util.List<ZeroShotTask> chosen = new java.util.ArrayList<>();
+        List<ZeroShotTask> chosen = new ArrayList<>();
         for (String t : tasks) {
-            if (t.equals("all")) chosen.addAll(java.util.List.of(ZeroShotTask.values()));
+            if (t.equals("all")) chosen.addAll(List.of(ZeroShotTask.values()));
             else chosen.add(ZeroShotTask.byId(t.strip()));
         }
         Path dir = tasksDir != null ? tasksDir : Path.of(System.getProperty("prune4j.home", ".")).resolve("data/zeroshot");
-        java.util.List<Object> rows = new java.util.ArrayList<>();
+        List<ZeroShot.TaskResult> rows = new ArrayList<>();
         double sum = 0;
-        for (ZeroShotTask t : new java.util.LinkedHashSet<>(chosen)) {
-            long t0 = System.nanoTime();
+        for (ZeroShotTask t : new LinkedHashSet<>(chosen)) {
             ZeroShot.TaskResult r = ZeroShot.evaluate(tf, model.tokenizer(), t, t.load(dir, limit), addBos, batchTokens,
                     new Progress(t.id, !noProgress));
-            double secs = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("task", r.task());
-            row.put("items", r.items());
-            row.put("acc", r.acc());
-            row.put("accStderr", r.accStderr());
-            row.put("accNorm", r.accNorm());
-            row.put("accNormStderr", r.accNormStderr());
-            row.put("perplexity", r.perplexity());
-            row.put("truncated", r.truncated());
-            row.put("seconds", secs);
-            rows.add(row);
+            rows.add(r);
             sum += r.headline();
             if (!json) {
                 System.out.printf("%-15s n=%-5d acc %.4f ± %.4f%s%s%s  (%.1f s)%n", r.task(), r.items(), r.acc(), r.accStderr(),
                         r.accNorm() == null ? "" : String.format("  acc_norm %.4f ± %.4f", r.accNorm(), r.accNormStderr()),
                         r.perplexity() == null ? "" : String.format("  perplexity %.3f", r.perplexity()),
-                        r.truncated() == 0 ? "" : "  (" + r.truncated() + " requests cut from the left)", secs);
+                        r.truncated() == 0 ? "" : "  (" + r.truncated() + " requests cut from the left)", r.seconds());
             }
         }
         double avg = sum / rows.size();

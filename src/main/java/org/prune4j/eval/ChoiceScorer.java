@@ -128,17 +128,14 @@ public final class ChoiceScorer {
                 int n = t.length - 1, p = prefixLen[g], c = grp[i].continuationLength();
                 double ll = 0;
                 boolean greedy = true;
-                // input position j predicts token j + 1; continuation tokens are t[n + 1 − c .. n]
+                // Input position j predicts token j + 1; continuation tokens are t[n + 1 − c .. n]. Only the prefix's
+                // last position can hold a continuation position; the others are this choice's rows of the second
+                // pass, whose logits come as one block (one pass over the output matrix).
+                int from = Math.max(n - c, p);
+                float[] block = from < n ? model.logits(h, row + from - p, n - from) : null;
                 for (int j = n - c; j < n; j++) {
-                    float[] logits;
-                    int off;
-                    if (j < p) { // only the prefix's last position can hold a continuation position
-                        logits = prefixLast[g];
-                        off = 0;
-                    } else {
-                        logits = model.logits(h, row + j - p, 1);
-                        off = 0;
-                    }
+                    float[] logits = j < p ? prefixLast[g] : block;
+                    int off = j < p ? 0 : (j - from) * vocab;
                     ll += LogSoftmax.logProb(logits, off, vocab, t[j + 1]);
                     greedy &= LogSoftmax.argmax(logits, off, vocab) == t[j + 1];
                 }

@@ -20,7 +20,7 @@ import java.util.List;
 public final class ZeroShot {
     /** One task's figures; null where the task has no such metric. */
     public record TaskResult(String task, int items, double acc, double accStderr, Double accNorm, Double accNormStderr,
-                             Double perplexity, int truncated, boolean addBos) {
+                             Double perplexity, int truncated, double seconds) {
         /** What the papers average: acc_norm where the task has it, else acc. */
         public double headline() {
             return accNorm != null ? accNorm : acc;
@@ -31,6 +31,7 @@ public final class ZeroShot {
 
     public static TaskResult evaluate(Transformer tf, Tokenizer tok, ZeroShotTask task, List<ZeroShotTask.Item> items, boolean addBos,
                                       int batchTokens, ProgressListener progress) {
+        long t0 = System.nanoTime();
         int window = tf.config().contextLength();
         List<ChoiceScorer.Request[]> groups = new ArrayList<>();
         int truncated = 0;
@@ -66,7 +67,7 @@ public final class ZeroShot {
         boolean norm = task.hasAccNorm;
         Double ppl = task == ZeroShotTask.LAMBADA_OPENAI ? Math.exp(-llSum / Math.max(1, n)) : null;
         return new TaskResult(task.id, n, mean(acc), stderr(acc), norm ? mean(accNorm) : null, norm ? stderr(accNorm) : null, ppl,
-                truncated, addBos);
+                truncated, (System.nanoTime() - t0) / 1e9);
     }
 
     /** A request's tokens (lm-eval's _encode_pair and left truncation) and whether it was cut. */

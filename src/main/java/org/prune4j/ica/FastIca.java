@@ -61,19 +61,17 @@ public final class FastIca {
         DenseMatrix x1 = kMat.times(centred.transpose());
         double sq = Math.sqrt(n);
         for (int i = 0; i < x1.data().length; i++) x1.data()[i] *= sq;
-        return new Whitened(centred, kMat, x1, x1.transpose(), DenseMatrix.zeros(k, n));
+        return new Whitened(centred, kMat, x1, x1.transpose());
     }
 
-    /**
-     * A whitened problem: the centred data, K, X1 = √n·K·Aᵀ and its transpose, and the k × n work buffer every run
-     * reuses (fresh k × n products per iteration, tens of MB at 1B scale, would outlive the survivor space at each
-     * young collection and pile up in the old generation).
-     */
-    public record Whitened(DenseMatrix centred, DenseMatrix kMat, DenseMatrix x1, DenseMatrix x1t, DenseMatrix gy) {
+    /** A whitened problem: the centred data, K, X1 = √n·K·Aᵀ and its transpose, shared by every run. */
+    public record Whitened(DenseMatrix centred, DenseMatrix kMat, DenseMatrix x1, DenseMatrix x1t) {
         public Result run(DenseMatrix wInit, int maxIter, double tol) {
             int n = x1.cols(), k = x1.rows();
             if (wInit.rows() != k || wInit.cols() != k) throw new IllegalArgumentException("w_init must be " + k + "x" + k);
-            DenseMatrix w = decorrelate(wInit), next = DenseMatrix.zeros(k, k);
+            // One k × n buffer for the whole run: fresh products every iteration (tens of MB at 1B scale) would
+            // outlive the survivor space at each young collection and pile up in the old generation.
+            DenseMatrix w = decorrelate(wInit), next = DenseMatrix.zeros(k, k), gy = DenseMatrix.zeros(k, n);
             int it = 0;
             boolean converged = false;
             while (it < maxIter) {

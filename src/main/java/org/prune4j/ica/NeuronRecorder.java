@@ -71,19 +71,13 @@ public final class NeuronRecorder {
         DenseMatrix buffer = null;
         for (int l = 0; l < range[1]; l++) {
             int m = c.layer(l).ffnDim(), h = c.layer(l).heads(), hd = c.layer(l).headDim();
-            if (l < range[0]) {
-                for (int p = 0; p < passes.size(); p++) {
-                    tf.runLayers(new Transformer.Batch(residual.get(p), layouts.get(p).sequence().length, layouts.get(p),
-                            chunks(c, texts.subList(passes.get(p)[0], passes.get(p)[1]), l)), l, l + 1);
-                }
-                continue;
-            }
-            if (m > 0 && (buffer == null || buffer.cols() != 2 * m)) {
+            boolean tapped = l >= range[0]; // layers before the range only move the residual stream on
+            if (tapped && m > 0 && (buffer == null || buffer.cols() != 2 * m)) {
                 buffer = null; // let the old one go before the new one is allocated
                 buffer = DenseMatrix.zeros(rows, 2 * m);
             }
-            DenseMatrix x = m > 0 ? buffer : null; // every element is overwritten by the taps below
-            DenseMatrix hs = heads != null && h > 0 ? DenseMatrix.zeros(rows, h) : null;
+            DenseMatrix x = tapped && m > 0 ? buffer : null; // every element is overwritten by the taps below
+            DenseMatrix hs = tapped && heads != null && h > 0 ? DenseMatrix.zeros(rows, h) : null;
             for (int p = 0; p < passes.size(); p++) {
                 final int layer = l, base = rowStart[p];
                 TapListener act = (ly, pt, data, n, width, layout) -> { if (ly == layer) copy(data, n, width, x, base, 0); };
