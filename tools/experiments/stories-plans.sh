@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Perplexity of stories260K after pruning, scoring once per ratio: prune evaluates the first text (dense and pruned),
 # then eval scores the written pruned GGUF on the second, so slow criteria (zeroth-order probes) run once per ratio.
-# Calibration: TinyStories train text, CALIB_SAMPLES x 128 tokens (default 10, LLM-Pruner's setting), seed 0.
+# Calibration: TinyStories train text (CALIB overrides), CALIB_SAMPLES x 128 tokens (default 10, LLM-Pruner's setting), seed
+# SEED (default 0). Pruned models are written as FORMAT (gguf, default; hf for plans llama.cpp cannot run).
 # Evaluation: the 46 reference validation stories and held-out stories 47-705, documents protocol.
 # Usage: tools/experiments/stories-plans.sh OUT_DIR 'name|prune options' ...   (PRUNE4J_CMD overrides the launcher)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$1"; shift
 mkdir -p "$out"
-calib="$root/data/tinystories/TinyStories-train.head1000rows.sel596.txt"
+calib="${CALIB:-$root/data/tinystories/TinyStories-train.head1000rows.sel596.txt}"
+fmt="${FORMAT:-gguf}"; ext="$fmt"; [ "$fmt" = hf ] && ext="hf"
 ratios="${RATIOS:-0.1 0.2 0.3 0.5}"
 cmd="${PRUNE4J_CMD:-$root/prune4j}"
 for v in "$@"; do
@@ -17,10 +19,10 @@ for v in "$@"; do
     a="$out/$name-$r-head46.json"; b="$out/$name-$r-stories47-705.json"
     # shellcheck disable=SC2086
     $cmd prune --model "$root/data/stories260K/stories260K.bin" $opts --ratio "$r" --calib "$calib" \
-      --calib-samples "${CALIB_SAMPLES:-10}" --calib-len 128 --seed 0 --eval "$root/data/tinystories/TinyStories-valid.head46.txt" \
-      --protocol documents --out "$out/$name-$r.gguf" --force --json --no-progress > "$a" 2> "$a.err" \
+      --calib-samples "${CALIB_SAMPLES:-10}" --calib-len 128 --seed "${SEED:-0}" --eval "$root/data/tinystories/TinyStories-valid.head46.txt" \
+      --protocol documents --out "$out/$name-$r.$ext" --format "$fmt" --force --json --no-progress > "$a" 2> "$a.err" \
       || { echo "{\"error\": \"$(tail -1 "$a.err")\"}" > "$a"; echo "{\"error\": \"see head46\"}" > "$b"; continue; }
-    $cmd eval --model "$out/$name-$r.gguf" --data "$root/data/tinystories/TinyStories-valid.stories47-705.txt" \
+    $cmd eval --model "$out/$name-$r.$ext" --data "$root/data/tinystories/TinyStories-valid.stories47-705.txt" \
       --protocol documents --json --no-progress > "$b" 2> "$b.err" \
       || echo "{\"error\": \"$(tail -1 "$b.err")\"}" > "$b"
   done

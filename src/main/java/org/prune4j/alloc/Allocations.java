@@ -14,6 +14,7 @@ public final class Allocations {
         register(new FlapAllocation());
         register(new DepthAllocation());
         register(new ThresholdAllocation());
+        register(new ModuleRatioAllocation());
     }
 
     private Allocations() {}

@@ -15,6 +15,8 @@ import java.util.Set;
  * projected on a per-module basis: (y − mean)·B with B [hidden × r]. Tokens are time points, so these are the
  * series that module-interaction measures (transfer entropy) read. Bases and means come first (e.g. from a
  * {@link RangeSketch} of the module outputs or a covariance); the series then cost windows × tokens × 2L × r floats.
+ * With a basis at index 2L the final hidden state (the residual stream leaving the last layer) is recorded too, as
+ * module 2L. The {@link #norms} form records the per-token L2 norm of each module's output instead (r = 1).
  *
  * <p>Windows are kept in the order their passes ran, so pass states merge by appending in window order.
  */
@@ -27,6 +29,8 @@ public final class ModuleSeries implements Collector {
     private final DenseMatrix[] bases;
     private final double[][] means;
     private final int r;
+    /** Norm mode: which modules to record (bases is null). */
+    private final boolean[] normOf;
     /** series.get(w)[m] = [tokens × r] of window w, module m (null when the module is absent). */
     private final List<float[][]> series = new ArrayList<>();
     private final List<Integer> lengths = new ArrayList<>();
@@ -38,6 +42,7 @@ public final class ModuleSeries implements Collector {
     public ModuleSeries(DenseMatrix[] bases, double[][] means) {
         this.bases = bases;
         this.means = means;
+        this.normOf = null;
         int rr = -1;
         for (DenseMatrix b : bases) {
             if (b == null) continue;
@@ -47,16 +52,44 @@ public final class ModuleSeries implements Collector {
         this.r = Math.max(rr, 0);
     }
 
+    private ModuleSeries(boolean[] normOf) {
+        this.bases = null;
+        this.means = null;
+        this.normOf = normOf.clone();
+        this.r = 1;
+    }
+
+    /** Per-token L2 norms of the modules marked (length 2L, or 2L + 1 with the final hidden state). */
+    public static ModuleSeries norms(boolean[] modules) {
+        return new ModuleSeries(modules);
+    }
+
+    private int slots() {
+        return bases != null ? bases.length : normOf.length;
+    }
+
+    /** Whether the final hidden state is recorded as module 2L (then {@code layers} = (slots − 1) / 2). */
+    private boolean recordsFinal() {
+        return slots() % 2 == 1;
+    }
+
     @Override
     public Set<TapPoint> points() {
-        return Set.of(TapPoint.ATTN_OUTPUT, TapPoint.MLP_OUTPUT);
+        return recordsFinal() ? Set.of(TapPoint.ATTN_OUTPUT, TapPoint.MLP_OUTPUT, TapPoint.LAYER_OUTPUT) : Set.of(TapPoint.ATTN_OUTPUT, TapPoint.MLP_OUTPUT);
     }
 
     @Override
     public void observe(int layer, TapPoint p, float[] data, int rows, int width, BatchLayout layout) {
-        int m = module(layer, p == TapPoint.MLP_OUTPUT);
-        DenseMatrix b = bases[m];
-        if (b == null) return;
+        int layers = slots() / 2;
+        int m;
+        if (p == TapPoint.LAYER_OUTPUT) {
+            if (layer != layers - 1) return;
+            m = 2 * layers;
+        } else {
+            m = module(layer, p == TapPoint.MLP_OUTPUT);
+        }
+        DenseMatrix b = bases == null ? null : bases[m];
+        if (bases == null ? !normOf[m] : b == null) return;
         // A pass's taps share one layout object; a new one means the next windows, whose sequence indexes start at 0.
         if (layout != current) startPass(layout);
         int first = passFirst;
@@ -66,6 +99,12 @@ public final class ModuleSeries implements Collector {
             float[][] s = series.get(w);
             if (s[m] == null) s[m] = new float[lengths.get(w) * r];
             int o = row * width;
+            if (b == null) {
+                double ss = 0;
+                for (int j = 0; j < width; j++) ss += (double) data[o + j] * data[o + j];
+                s[m][t] = (float) Math.sqrt(ss);
+                continue;
+            }
             for (int c = 0; c < r; c++) {
                 double acc = 0;
                 for (int j = 0; j < width; j++) acc += (data[o + j] - (mu == null ? 0 : mu[j])) * b.get(j, c);
@@ -84,7 +123,7 @@ public final class ModuleSeries implements Collector {
         int[] len = new int[n];
         for (int row = 0; row < layout.rows(); row++) len[layout.sequence()[row]] = Math.max(len[layout.sequence()[row]], layout.position()[row] + 1);
         for (int i = 0; i < n; i++) {
-            series.add(new float[bases.length][]);
+            series.add(new float[slots()][]);
             lengths.add(len[i]);
         }
     }
@@ -116,7 +155,12 @@ public final class ModuleSeries implements Collector {
 
     @Override
     public ModuleSeries fresh() {
-        return new ModuleSeries(bases, means);
+        return bases == null ? new ModuleSeries(normOf) : new ModuleSeries(bases, means);
+    }
+
+    /** Module slots: 2L, or 2L + 1 when the final hidden state is recorded. */
+    public int modules() {
+        return slots();
     }
 
     @Override

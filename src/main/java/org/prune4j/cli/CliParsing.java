@@ -26,4 +26,9 @@ final class CliParsing {
             default -> throw new Prune4jException("--dtype must be f32, f16, bf16 or q8_0, got '" + s + "'");
         };
     }
+
+    /** Puts each {name, value} pair whose value was given (non-null) into a method-options map. */
+    static void putGiven(java.util.Map<String, String> options, String[][] given) {
+        for (String[] g : given) if (g[1] != null) options.put(g[0], g[1]);
+    }
 }

@@ -31,6 +31,6 @@ public final class NetworkOptions {
     void putGiven(Map<String, String> options) {
         String[][] given = {{"chunks", chunks}, {"chunk-texts", chunkTexts}, {"max-len", maxLen}, {"components", components},
                 {"ica-restarts", icaRestarts}, {"pca", pca}, {"structures", structures}};
-        for (String[] g : given) if (g[1] != null) options.put(g[0], g[1]);
+        CliParsing.putGiven(options, given);
     }
 }

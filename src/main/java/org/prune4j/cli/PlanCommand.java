@@ -29,6 +29,7 @@ public final class PlanCommand implements Callable<Integer> {
         try (Model model = opts.load()) {
             Pruner.Result res = Pruner.run(model, r, label -> new Progress(label, false), false);
             RunReport rep = RunReport.of(r, res, model.config(), opts.model.toString(), null, null, null);
+            prune.writeFigures(res, model.config(), opts.model.toString());
             if (json) System.out.println(RunReports.toJson(rep));
             else rep.summary().forEach(System.out::println);
         }

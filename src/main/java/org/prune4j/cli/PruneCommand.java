@@ -62,6 +62,7 @@ public final class PruneCommand implements Callable<Integer> {
             fmt.write(res.pruned(), out, null, 0, force);
             double exportSeconds = (System.nanoTime() - t0) / 1e9;
             RunReport rep = RunReport.of(r, res, model.config(), opts.model.toString(), out.toString(), fmt.cliName(), exportSeconds);
+            prune.writeFigures(res, model.config(), opts.model.toString());
             if (json) {
                 System.out.println(RunReports.toJson(rep));
             } else {

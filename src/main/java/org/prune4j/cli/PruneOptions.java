@@ -15,7 +15,7 @@ import java.util.List;
 
 /** Options shared by {@code prune} and {@code plan}; the CLI's only job is to turn them into a {@link PruneRequest}. */
 public final class PruneOptions {
-    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence, taylor, mini-llm, functional-networks (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence, taylor, mini-llm, functional-networks, transfer-entropy (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--ratio", description = "Fraction to remove, in (0, 1): of all parameters, or of attention+MLP weights with --ratio-basis flap")
@@ -27,7 +27,7 @@ public final class PruneOptions {
     @Option(names = "--plan", description = "Apply this saved plan (JSON from plan/prune --json) instead of scoring and allocating")
     Path plan;
 
-    @Option(names = "--allocation", description = "uniform, global, flap, depth or threshold (default: the method's own)")
+    @Option(names = "--allocation", description = "uniform, global, flap, depth, threshold or module-ratios (default: the method's own)")
     String allocation;
 
     @Option(names = "--calibration", defaultValue = "dense", description = "dense: statistics of the unpruned model; sequential: layer by layer from a model whose earlier layers are already pruned, as FLAP's Wanda-SP baseline (uniform allocation) (default: ${DEFAULT-VALUE})")
@@ -81,8 +81,14 @@ public final class PruneOptions {
     @picocli.CommandLine.Mixin
     NetworkOptions networkOptions = new NetworkOptions();
 
+    @picocli.CommandLine.Mixin
+    InteractionOptions interactionOptions = new InteractionOptions();
+
     @Option(names = "--networks", description = "functional-networks: saved networks (a folder from 'prune4j networks') instead of computing them")
     String networks;
+
+    @Option(names = "--figures", description = "transfer-entropy: write the TE matrix heat map, the per-module importances and ratios (PNG) and an index.html into this folder")
+    java.nio.file.Path figures;
 
     @Option(names = "--channel-multiple", defaultValue = "1", description = "Round kept MLP widths down to a multiple of this (default: ${DEFAULT-VALUE})")
     int channelMultiple;
@@ -111,8 +117,9 @@ public final class PruneOptions {
         String[][] given = {{MethodOptions.LAYER_RANGE, layerRange}, {"taylor", taylor}, {"zo-eps", zoEps}, {"zo-samples", zoSamples},
                 {"zo-dist", zoDist}, {"zo-scope", zoScope}, {"x-stat", xStat},
                 {"networks", networks}};
-        for (String[] g : given) if (g[1] != null) options.put(g[0], g[1]);
+        CliParsing.putGiven(options, given);
         networkOptions.putGiven(options);
+        interactionOptions.putGiven(options);
         PruneRequest.Method m = new PruneRequest.Method(method, new Target(ratio == null ? 0.5 : ratio, basis), allocation,
                 new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation, mode,
                 new MethodOptions(options));
@@ -125,5 +132,27 @@ public final class PruneOptions {
         if (seqLen < 0) throw new Prune4jException("--seq-len must be 0 (model context) or positive, got " + seqLen);
         Corpus.Protocol p = CliParsing.protocol(protocol);
         return new PruneRequest.Evaluation(eval, p, seqLen, allowOverlap);
+    }
+
+    /**
+     * Writes the method's figures when {@code --figures} was given. The pruning result is never lost to them: a
+     * machine without fonts gets a one-line warning instead.
+     */
+    void writeFigures(org.prune4j.prune.Pruner.Result res, org.prune4j.model.ModelConfig dense, String model) {
+        if (figures == null) return;
+        if (!(res.methodDetails() instanceof org.prune4j.criteria.TransferEntropyCriterion.Details d)) {
+            System.err.println("prune4j: warning: --figures: the method " + res.resolved().criterion() + " has no figures (only transfer-entropy has)");
+            return;
+        }
+        double[] importance = d.transferEntropy().importance().clone();
+        if (d.inverted()) for (int i = 0; i < importance.length; i++) importance[i] = -importance[i];
+        double[] loads = org.prune4j.alloc.ModuleRatioAllocation.loads(dense, importance, res.resolved().constraints());
+        String title = String.format("%s, %s, ratio %s, p_max %.2f%s%s", model, res.resolved().criterion(), ratio, d.pMax(),
+                d.dropModules() ? ", modules dropped whole" : "", d.inverted() ? ", importance inverted" : "");
+        try {
+            org.prune4j.report.InteractionFigures.write(d.transferEntropy(), res.plan().moduleRatios(dense), loads, title, figures);
+        } catch (java.io.IOException | RuntimeException | Error e) {
+            System.err.println("prune4j: warning: figures not written to " + figures + " (" + e + ")");
+        }
     }
 }

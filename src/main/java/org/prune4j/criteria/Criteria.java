@@ -18,6 +18,7 @@ public final class Criteria {
         register(new TaylorCriterion());
         register(new MiniLlmCriterion());
         register(new FunctionalNetworksCriterion());
+        register(new TransferEntropyCriterion());
     }
 
     private Criteria() {}

@@ -48,6 +48,14 @@ public interface Criterion {
         return 64;
     }
 
+    /**
+     * Method-specific evidence of the last {@link #score} for the run's report (a record Jackson can write, e.g.
+     * transfer entropy's matrix and module importances), or null.
+     */
+    default Object details() {
+        return null;
+    }
+
     /** Whether the published method folds removed inputs' means into output biases. */
     default boolean defaultBiasCompensation() {
         return false;

@@ -9,11 +9,36 @@ import org.prune4j.util.Prune4jException;
  * @param standardised true when the criterion already put heads and channels of all layers on one scale (FLAP's
  *                     per-layer standardisation); allocations that compare across layers then use the scores as
  *                     they are instead of standardising them again
+ * @param modules      per-module importance for allocations that set a ratio per module (transfer entropy), or null
  */
-public record Scores(String criterion, double[][] heads, double[][] channels, double[] layers, boolean standardised) {
+public record Scores(String criterion, double[][] heads, double[][] channels, double[] layers, boolean standardised, Modules modules) {
+
+    /**
+     * Importance of every module — the attention sub-block of layer l at 2l, its MLP at 2l+1 — with the settings
+     * of the per-module ratio assignment that reads it.
+     *
+     * @param importance  higher = more important (length 2L)
+     * @param pMax        the largest ratio a module may get, in (0, 1]
+     * @param dropWhole   remove a module whole when its ratio reaches pMax (a layer losing both goes)
+     */
+    public record Modules(double[] importance, double pMax, boolean dropWhole) {
+        public Modules {
+            if (!(pMax > 0 && pMax <= 1)) throw new Prune4jException("--p-max must be in (0, 1], got " + pMax);
+            for (double v : importance) if (!Double.isFinite(v)) throw new Prune4jException("a module importance is NaN/Inf");
+        }
+    }
+
+    public Scores(String criterion, double[][] heads, double[][] channels, double[] layers, boolean standardised) {
+        this(criterion, heads, channels, layers, standardised, null);
+    }
 
     public Scores(String criterion, double[][] heads, double[][] channels, double[] layers) {
         this(criterion, heads, channels, layers, false);
+    }
+
+    /** These scores with per-module importances attached. */
+    public Scores withModules(Modules m) {
+        return new Scores(criterion, heads, channels, layers, standardised, m);
     }
 
     /** Stops with one line naming the criterion, the layer and the structure when a score is NaN or infinite. */

@@ -88,4 +88,23 @@ public record PruningPlan(List<LayerPlan> layers, boolean biasCompensation) {
     public double removedFraction(ModelConfig c) {
         return 1.0 - (double) apply(c).totalParameters() / c.totalParameters();
     }
+
+    /**
+     * Per module (attention of layer l at 2l, its MLP at 2l+1), the fraction of its projection weights the plan
+     * removes: q/o rows and columns per kept head, k/v per kept KV group; gate/up/down per kept channel. A module
+     * the dense model lacks counts 0.
+     */
+    public double[] moduleRatios(ModelConfig c) {
+        double[] out = new double[2 * layers.size()];
+        for (int l = 0; l < layers.size(); l++) {
+            LayerShape s = c.layer(l);
+            LayerPlan p = layers.get(l);
+            if (s.hasAttention()) {
+                double dense = 2.0 * s.heads() + 2.0 * s.kvHeads(), kept = 2.0 * p.keptHeads().length + 2.0 * p.keptKvGroups().length;
+                out[2 * l] = 1 - kept / dense;
+            }
+            if (s.hasMlp()) out[2 * l + 1] = 1 - (double) p.keptChannels().length / s.ffnDim();
+        }
+        return out;
+    }
 }

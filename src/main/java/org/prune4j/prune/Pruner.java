@@ -43,8 +43,9 @@ public final class Pruner {
                            Constraints constraints) {}
 
     /** Everything a run produced, for the report. */
+    /** @param methodDetails the criterion's own evidence for the report ({@link Criterion#details()}), or null */
     public record Result(PruningPlan plan, Model pruned, CalibrationSet calibration, Perplexity.Result before,
-                         Perplexity.Result after, Resolved resolved, Timings timings, long peakRssBytes) {}
+                         Perplexity.Result after, Resolved resolved, Timings timings, long peakRssBytes, Object methodDetails) {}
 
     private Pruner() {}
 
@@ -126,7 +127,8 @@ public final class Pruner {
             }
             long t5 = System.nanoTime();
             Timings timings = new Timings((t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (t5 - t4) / 1e9, (t5 - t0) / 1e9);
-            return new Result(plan, pruned, calib, before, after, resolved, timings, ProcessMemory.peakRss());
+            return new Result(plan, pruned, calib, before, after, resolved, timings, ProcessMemory.peakRss(),
+                    criterion == null ? null : criterion.details());
         }
     }
 

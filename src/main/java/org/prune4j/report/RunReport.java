@@ -11,11 +11,13 @@ import java.util.Set;
 
 /**
  * The report of a pruning run: the exact configuration and seeds, calibration, parameter accounting, perplexity
- * with its protocol, the pruned shape, the plan, stage timings and peak memory. Written and read by
+ * with its protocol, the pruned shape, the plan, stage timings and peak memory; the share each module (attention
+ * 2l, MLP 2l+1) lost; and the method's own evidence when it has some (transfer entropy's matrix and importances). Written and read by
  * {@link RunReports}; the {@code plan} member is what {@code prune --plan} applies.
  */
 public record RunReport(Config config, Calibration calibration, Parameters parameters, Evaluation eval, ShapeSummary shape,
-                        PlanJson.Plan plan, Pruner.Timings timings, double wallSeconds, Double exportSeconds, long peakRssBytes) {
+                        PlanJson.Plan plan, Pruner.Timings timings, double wallSeconds, Double exportSeconds, long peakRssBytes,
+                        double[] moduleRatios, Object methodDetails) {
 
     /**
      * @param ratioBasis what the ratio counts: "total-parameters" (prune4j) or "flap-attn-mlp" (FLAP's own rule)
@@ -51,7 +53,7 @@ public record RunReport(Config config, Calibration calibration, Parameters param
                 r.evaluation().seqLen(), res.before().tokens(), res.before().perplexity(), res.after().perplexity(),
                 res.before().meanNll(), res.after().meanNll());
         return new RunReport(cfg, cal, p, e, ShapeSummary.of(pruned), PlanJson.Plan.of(res.plan(), dense), res.timings(),
-                res.timings().total(), exportSeconds, res.peakRssBytes());
+                res.timings().total(), exportSeconds, res.peakRssBytes(), res.plan().moduleRatios(dense), res.methodDetails());
     }
 
     public static String basisName(Target.Basis b) {

@@ -136,6 +136,38 @@ class PruneCliTest {
     }
 
     @Test
+    void transferEntropyPlanExposesItsMatrixAndFiguresAndDroppedModulesRunFromHf() throws Exception {
+        Path dir = TestData.tempDir(), figs = dir.resolve("te-figures");
+        JsonNode p = ok(CliRunner.run("plan", "--model", TestData.STORIES.toString(), "--method", "transfer-entropy", "--ratio", "0.3",
+                "--calib", CALIB, "--calib-samples", "16", "--calib-len", "64", "--figures", figs.toString(), "--json"));
+        JsonNode te = p.path("methodDetails").path("transferEntropy");
+        assertThat(te.path("te").size()).isEqualTo(10);
+        assertThat(te.path("importance").size()).isEqualTo(10);
+        assertThat(te.path("windows").asInt()).isEqualTo(16);
+        assertThat(p.path("moduleRatios").size()).isEqualTo(10);
+        assertThat(p.path("config").path("allocation").asText()).isEqualTo("module-ratios");
+        assertThat(p.path("parameters").path("removedFraction").asDouble()).isGreaterThanOrEqualTo(0.3);
+        for (String f : new String[] {"te-matrix.png", "module-ratios.png", "index.html"}) assertThat(figs.resolve(f)).isNotEmptyFile();
+        assertThat(Files.readString(figs.resolve("index.html"))).contains("Transfer entropy between modules").contains("<td>m4</td>");
+        // Module dropping at 50%: a sub-block goes whole; GGUF refuses such a layer, the HF export and the engine run it.
+        Path hf = dir.resolve("drop-hf");
+        JsonNode d = ok(CliRunner.run("prune", "--model", TestData.STORIES.toString(), "--method", "transfer-entropy", "--drop-modules",
+                "--ratio", "0.5", "--calib", CALIB, "--calib-samples", "16", "--calib-len", "64", "--format", "hf", "--out", hf.toString(),
+                "--eval", TestData.HEAD46.toString(), "--json"));
+        boolean emptied = false;
+        for (JsonNode l : d.path("plan").path("layers")) emptied |= l.path("attentionRemoved").asBoolean() || l.path("mlpRemoved").asBoolean();
+        assertThat(emptied).isTrue();
+        assertThat(d.path("eval").path("perplexityAfter").asDouble()).isFinite().isGreaterThan(3.4);
+        JsonNode again = ok(CliRunner.run("eval", "--model", hf.toString(), "--data", TestData.HEAD46.toString(), "--json"));
+        assertThat(again.path("perplexity").asDouble()).isCloseTo(d.path("eval").path("perplexityAfter").asDouble(),
+                org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(err(CliRunner.run("plan", "--model", TestData.STORIES.toString(), "--method", "transfer-entropy", "--ratio", "0.3",
+                "--calib", CALIB, "--p-max", "2"))).contains("--p-max must be in (0, 1], got 2");
+        assertThat(err(CliRunner.run("plan", "--model", TestData.STORIES.toString(), "--method", "flap", "--ratio", "0.3",
+                "--calib", CALIB, "--te-dims", "2"))).contains("--te-dims does not apply to the method flap");
+    }
+
+    @Test
     void badRequestsGiveOneLine() throws Exception {
         String model = TestData.STORIES.toString();
         Path out = TestData.tempDir().resolve("x.gguf");

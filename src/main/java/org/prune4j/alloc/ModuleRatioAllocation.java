@@ -1,0 +1,105 @@
+package org.prune4j.alloc;
+
+import org.prune4j.criteria.Scores;
+import org.prune4j.model.LayerShape;
+import org.prune4j.model.ModelConfig;
+import org.prune4j.plan.LayerPlan;
+import org.prune4j.plan.PruningPlan;
+import org.prune4j.util.Prune4jException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A ratio per module from its importance (methods.md §3.2, Algorithm 1 as reconstructed): over the prunable modules
+ * (attention and MLP sub-blocks outside protected layers), Î = (I − min)/(max − min), load u = 1 − Î, ratio
+ * p = clip(λ·u, 0, p_max), with λ the smallest scale whose plan removes at least the target fraction of the total
+ * parameters (prune4j's rule; the knob x maps to λ = x·p_max/min(u &gt; 0), so x = 1 puts every loaded module at
+ * p_max). Within a module the heads (GQA-valid, {@link LayerRealizer}) or channels with the best scores stay: a
+ * module keeps round((1 − p)·n) of its n units. With {@code dropWhole}, a module at p_max goes whole (a layer that
+ * loses both goes too); otherwise the constraints' minimum heads and channels hold.
+ */
+public final class ModuleRatioAllocation extends KnobAllocation {
+    @Override public String name() { return "module-ratios"; }
+
+    @Override public String summary() {
+        return "a ratio per attention/MLP module from its importance: p = clip(λ(1 − Î), 0, p_max), λ solved for the target (transfer entropy)";
+    }
+
+    @Override
+    Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
+        double[] p = ratios(c, s, x, k);
+        int n = c.layerCount();
+        Counts out = Counts.of(n);
+        for (int l = 0; l < n; l++) {
+            LayerShape sh = c.layer(l);
+            out.keepHeads()[l] = (int) Math.round((1 - p[2 * l]) * sh.heads());
+            out.keepChannels()[l] = (int) Math.round((1 - p[2 * l + 1]) * sh.ffnDim());
+        }
+        return out;
+    }
+
+    /** The module ratios at knob x (length 2L; 0 for protected layers and absent modules). */
+    public static double[] ratios(ModelConfig c, Scores s, double x, Constraints k) {
+        Scores.Modules mods = s.modules();
+        if (mods == null) {
+            throw new Prune4jException("the module-ratios allocation needs per-module importances, which only the transfer-entropy method gives");
+        }
+        int n = c.layerCount();
+        if (mods.importance().length != 2 * n) {
+            throw new Prune4jException("module importances cover " + mods.importance().length + " modules, the model has " + 2 * n);
+        }
+        double[] u = loads(c, mods.importance(), k);
+        double minPositive = Double.POSITIVE_INFINITY;
+        for (double v : u) if (v > 0) minPositive = Math.min(minPositive, v);
+        double[] p = new double[2 * n];
+        if (minPositive == Double.POSITIVE_INFINITY) return p;
+        double lambda = x * mods.pMax() / minPositive;
+        for (int a = 0; a < 2 * n; a++) p[a] = Math.min(mods.pMax(), Math.max(0, lambda * u[a]));
+        return p;
+    }
+
+    /**
+     * u = 1 − Î over the prunable modules, NaN-free; 0 for protected layers and absent modules. When all prunable
+     * modules are equally important, every load is 1 (uniform ratios).
+     */
+    public static double[] loads(ModelConfig c, double[] importance, Constraints k) {
+        int n = c.layerCount();
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        boolean[] prunable = new boolean[2 * n];
+        for (int a = 0; a < 2 * n; a++) {
+            LayerShape sh = c.layer(a / 2);
+            prunable[a] = !k.protectedLayers().contains(a / 2) && (a % 2 == 0 ? sh.hasAttention() : sh.hasMlp());
+            if (!prunable[a]) continue;
+            lo = Math.min(lo, importance[a]);
+            hi = Math.max(hi, importance[a]);
+        }
+        double[] u = new double[2 * n];
+        for (int a = 0; a < 2 * n; a++) {
+            if (!prunable[a]) continue;
+            u[a] = hi > lo ? 1 - (importance[a] - lo) / (hi - lo) : 1;
+        }
+        return u;
+    }
+
+    @Override
+    PruningPlan plan(ModelConfig c, Scores s, double x, Constraints k, boolean bias) {
+        double[] p = ratios(c, s, x, k);
+        if (!s.modules().dropWhole()) return super.plan(c, s, x, k, bias);
+        Counts counts = counts(c, s, x, k);
+        List<LayerPlan> layers = new ArrayList<>();
+        for (int l = 0; l < c.layerCount(); l++) {
+            LayerShape sh = c.layer(l);
+            if (k.protectedLayers().contains(l)) {
+                layers.add(LayerPlan.keepAll(sh.heads(), sh.kvHeads(), sh.ffnDim()));
+                continue;
+            }
+            boolean dropAttn = !sh.hasAttention() || p[2 * l] >= s.modules().pMax();
+            boolean dropMlp = !sh.hasMlp() || p[2 * l + 1] >= s.modules().pMax();
+            LayerPlan kept = LayerRealizer.realize(sh, s.heads()[l], s.channels()[l], counts.keepHeads()[l], counts.keepChannels()[l], k);
+            layers.add(new LayerPlan(dropAttn ? new int[0] : kept.keptHeads(), dropAttn ? new int[0] : kept.keptKvGroups(),
+                    dropMlp ? new int[0] : kept.keptChannels()));
+        }
+        return new PruningPlan(layers, bias);
+    }
+}
