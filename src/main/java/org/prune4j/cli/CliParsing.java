@@ -12,7 +12,9 @@ final class CliParsing {
         return switch (s) {
             case "documents" -> Corpus.Protocol.DOCUMENTS;
             case "stream" -> Corpus.Protocol.STREAM;
-            default -> throw new Prune4jException("--protocol must be documents or stream, got '" + s + "'");
+            case "word" -> Corpus.Protocol.WORD;
+            case "llm-pruner" -> Corpus.Protocol.LLM_PRUNER;
+            default -> throw new Prune4jException("--protocol must be documents, stream, word or llm-pruner, got '" + s + "'");
         };
     }
 

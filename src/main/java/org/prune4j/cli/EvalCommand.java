@@ -42,8 +42,15 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--protocol", defaultValue = "documents",
             description = "documents: split on <|endoftext|> lines, BOS + each document, truncated to the context; "
-                    + "stream: whole file encoded once, non-overlapping --seq-len windows (default: ${DEFAULT-VALUE})")
+                    + "stream: whole text encoded once (BOS once), non-overlapping --seq-len windows (Wanda/FLAP); "
+                    + "llm-pruner: the same with 128-token windows (LLM-Pruner's PPLMetric); "
+                    + "word: lm-eval's wikitext task, rolling log-likelihood per page, word and byte perplexity (default: ${DEFAULT-VALUE})")
     String protocol;
+
+    @Option(names = "--rows", defaultValue = "file",
+            description = "file: the text as it is; wikitext or ptb: the Hugging Face dataset's rows of the file (WikiText raw lines with "
+                    + "their newline, blank lines empty; PTB lines stripped) joined by blank lines, as Wanda/FLAP/LLM-Pruner tokenize them (default: ${DEFAULT-VALUE})")
+    String rows;
 
     @Option(names = "--seq-len", defaultValue = "0", description = "Window (stream) or truncation length (documents); 0 = model context")
     int seqLen;
@@ -85,19 +92,30 @@ public final class EvalCommand implements Callable<Integer> {
     private void perplexity(Model model, Transformer tf, Map<String, Object> o, Map<String, Object> cfg) {
         Corpus.Protocol p = CliParsing.protocol(protocol);
         long t0 = System.nanoTime();
-        Perplexity.Result r = Perplexity.evaluate(tf, model.tokenizer(), data, p, seqLen, batchTokens, new Progress("eval", !noProgress));
+        org.prune4j.eval.TextRows tr = org.prune4j.eval.TextRows.of(rows);
+        Perplexity.Result r = Perplexity.evaluate(tf, model.tokenizer(), data, p, seqLen, tr, batchTokens, new Progress("eval", !noProgress));
         o.put("tokens", r.tokens());
         o.put("sequences", r.sequenceNll().length);
         o.put("sumNll", r.sumNll());
         o.put("meanNll", r.meanNll());
         o.put("perplexity", r.perplexity());
+        if (p == Corpus.Protocol.WORD) {
+            o.put("words", r.words());
+            o.put("bytes", r.bytes());
+            o.put("wordPerplexity", r.wordPerplexity());
+            o.put("bytePerplexity", r.bytePerplexity());
+            o.put("bitsPerByte", r.bitsPerByte());
+        }
         cfg.put("data", data.toString());
-        cfg.put("protocol", p.name().toLowerCase());
-        cfg.put("seqLen", seqLen > 0 ? seqLen : model.config().contextLength());
+        cfg.put("protocol", p.cliName());
+        cfg.put("rows", rows);
+        cfg.put("seqLen", seqLen > 0 ? seqLen : p == Corpus.Protocol.LLM_PRUNER ? Math.min(128, model.config().contextLength()) : model.config().contextLength());
         cfg.put("bos", model.tokenizer().addBos());
         if (!json) {
-            System.out.printf("tokens %d  mean NLL %.6f nats/token  perplexity %.4f  (%s, %.1f s)%n",
-                    r.tokens(), r.meanNll(), r.perplexity(), p.name().toLowerCase(), (System.nanoTime() - t0) / 1e9);
+            System.out.printf("tokens %d  mean NLL %.6f nats/token  perplexity %.4f%s  (%s, %.1f s)%n",
+                    r.tokens(), r.meanNll(), r.perplexity(), p == Corpus.Protocol.WORD
+                            ? String.format("  word perplexity %.4f  byte perplexity %.4f  bits/byte %.4f", r.wordPerplexity(), r.bytePerplexity(), r.bitsPerByte()) : "",
+                    p.cliName(), (System.nanoTime() - t0) / 1e9);
         }
     }
 

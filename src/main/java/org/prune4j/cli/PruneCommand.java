@@ -33,7 +33,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--eval", description = "Text to measure perplexity on, before and after")
     Path eval;
 
-    @Option(names = "--protocol", defaultValue = "documents", description = "documents or stream (default: ${DEFAULT-VALUE})")
+    @Option(names = "--protocol", defaultValue = "documents", description = "documents, stream, word or llm-pruner (see eval --help) (default: ${DEFAULT-VALUE})")
     String protocol;
 
     @Option(names = "--seq-len", defaultValue = "0", description = "Evaluation window / truncation; 0 = model context")

@@ -15,7 +15,7 @@ import java.util.List;
 
 /** Options shared by {@code prune} and {@code plan}; the CLI's only job is to turn them into a {@link PruneRequest}. */
 public final class PruneOptions {
-    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence, taylor, mini-llm, functional-networks, transfer-entropy (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence, taylor, mini-llm, functional-networks (fn), transfer-entropy (te) (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--ratio", description = "Fraction to remove, in (0, 1): of all parameters, or of attention+MLP weights with --ratio-basis flap")

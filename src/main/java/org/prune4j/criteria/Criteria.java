@@ -24,7 +24,10 @@ public final class Criteria {
     private Criteria() {}
 
     public static void register(Criterion c) { REGISTRY.register(c); }
-    public static Criterion get(String name) { return REGISTRY.get(name); }
+    /** Short names users may type instead of a method's full name. */
+    private static final java.util.Map<String, String> ALIASES = java.util.Map.of("te", "transfer-entropy", "fn", "functional-networks");
+
+    public static Criterion get(String name) { return REGISTRY.get(ALIASES.getOrDefault(name, name)); }
     public static List<String> names() { return REGISTRY.names(); }
     public static List<Criterion> all() { return REGISTRY.all(); }
 }

@@ -17,7 +17,19 @@ public final class Corpus {
         /** Documents separated by {@code <|endoftext|>} lines, each BOS + tokens, truncated to the context. */
         DOCUMENTS,
         /** The whole file encoded once and cut into non-overlapping windows (WikiText-2 protocol of Wanda/FLAP). */
-        STREAM
+        STREAM,
+        /**
+         * lm-evaluation-harness's {@code wikitext} task: per page, rolling log-likelihood over windows of the
+         * context (or {@code --seq-len}), word and byte perplexity ({@link WikitextPages}).
+         */
+        WORD,
+        /** LLM-Pruner's PPLMetric: the stream protocol with 128-token windows (unless a window is given). */
+        LLM_PRUNER;
+
+        /** The name users type. */
+        public String cliName() {
+            return name().toLowerCase().replace('_', '-');
+        }
     }
 
     public static final String SEPARATOR = TextFiles.SEPARATOR;
@@ -49,8 +61,10 @@ public final class Corpus {
                 System.arraycopy(ids, 0, seq, o, n - o);
                 out.add(seq);
             }
+        } else if (protocol == Protocol.WORD) {
+            throw new IllegalArgumentException("the word protocol scores rolling windows: use Perplexity.evaluate");
         } else {
-            // As Wanda/FLAP do it: BOS once at the start of the whole stream (when the model uses BOS), windows of
+            // As Wanda/FLAP (and LLM-Pruner) do it: BOS once at the start of the whole stream (when the model uses BOS), windows of
             // seqLen tokens, an incomplete tail dropped, tokens 1..seqLen-1 of each window scored.
             int[] enc = tok.encode(text);
             int[] ids = enc;

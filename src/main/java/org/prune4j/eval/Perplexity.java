@@ -10,22 +10,48 @@ import java.util.List;
 
 /** Perplexity of a model on a text file under a protocol: the library call behind {@code prune4j eval}. */
 public final class Perplexity {
-    /** The outcome, with per-sequence sums so callers can compare document by document. */
-    public record Result(long tokens, double sumNll, double[] sequenceNll, int[] sequenceTokens) {
+    /**
+     * The outcome, with per-sequence sums so callers can compare document by document. The word protocol also
+     * counts the pages' words and UTF-8 bytes (0 under the other protocols).
+     */
+    public record Result(long tokens, double sumNll, double[] sequenceNll, int[] sequenceTokens, long words, long bytes) {
+        public Result(long tokens, double sumNll, double[] sequenceNll, int[] sequenceTokens) {
+            this(tokens, sumNll, sequenceNll, sequenceTokens, 0, 0);
+        }
+
         public double meanNll() { return sumNll / tokens; }
         public double perplexity() { return Math.exp(meanNll()); }
+        /** exp(Σ NLL / words): lm-eval's word_perplexity (word protocol only, else NaN). */
+        public double wordPerplexity() { return words > 0 ? Math.exp(sumNll / words) : Double.NaN; }
+        /** exp(Σ NLL / bytes): lm-eval's byte_perplexity. */
+        public double bytePerplexity() { return bytes > 0 ? Math.exp(sumNll / bytes) : Double.NaN; }
+        /** Σ NLL / (bytes · ln 2): lm-eval's bits_per_byte. */
+        public double bitsPerByte() { return bytes > 0 ? sumNll / bytes / Math.log(2) : Double.NaN; }
     }
 
     private Perplexity() {}
 
     public static Result evaluate(Transformer model, Tokenizer tok, Path data, Corpus.Protocol protocol, int seqLen,
                                   int batchTokens, ProgressListener progress) {
+        return evaluate(model, tok, data, protocol, seqLen, TextRows.FILE, batchTokens, progress);
+    }
+
+    /**
+     * @param seqLen window (stream, llm-pruner: default 128, word: rolling window) or truncation (documents); 0 =
+     *               the protocol's default
+     * @param rows   how the file becomes the text the protocol tokenizes (the papers' "\n\n".join of dataset rows)
+     */
+    public static Result evaluate(Transformer model, Tokenizer tok, Path data, Corpus.Protocol protocol, int seqLen, TextRows rows,
+                                  int batchTokens, ProgressListener progress) {
         int ctx = model.config().contextLength();
-        int len = seqLen > 0 ? seqLen : ctx;
+        int len = seqLen > 0 ? seqLen : protocol == Corpus.Protocol.LLM_PRUNER ? Math.min(128, ctx) : ctx;
         if (len > ctx) throw new Prune4jException("the evaluation window " + len + " exceeds the model's context length " + ctx);
-        if (protocol == Corpus.Protocol.STREAM && len < 2) throw new Prune4jException("the stream protocol needs an evaluation window of at least 2 tokens");
-        String text = Corpus.readText(data);
-        List<int[]> seqs = Corpus.sequences(text, tok, protocol, len, tok.addBos());
+        if (protocol != Corpus.Protocol.DOCUMENTS && len < 2) {
+            throw new Prune4jException("the " + protocol.cliName() + " protocol needs an evaluation window of at least 2 tokens");
+        }
+        String text = rows.join(Corpus.readText(data));
+        if (protocol == Corpus.Protocol.WORD) return rolling(model, tok, data, text, len, batchTokens, progress);
+        List<int[]> seqs = Corpus.sequences(text, tok, protocol == Corpus.Protocol.LLM_PRUNER ? Corpus.Protocol.STREAM : protocol, len, tok.addBos());
         seqs.removeIf(s -> s.length < 2);
         if (seqs.isEmpty()) throw Prune4jException.inFile(data, "yields no sequence of 2 or more tokens under protocol " + protocol.name().toLowerCase());
         double[][] nll = new TokenScorer(model, Math.max(batchTokens, len)).score(seqs, progress);
@@ -41,5 +67,41 @@ public final class Perplexity {
         }
         if (!Double.isFinite(sum)) throw new Prune4jException("evaluation produced a non-finite loss (NaN/Inf in the model's outputs)");
         return new Result(n, sum, per, counts);
+    }
+
+    /**
+     * The word protocol: every page encoded without special tokens, scored by rolling windows of {@code len} inputs
+     * (BOS as the prefix token, or EOS for a model without BOS, as lm-eval's prefix_token_id), every token once.
+     */
+    private static Result rolling(Transformer model, Tokenizer tok, Path data, String text, int len, int batchTokens, ProgressListener progress) {
+        List<String> pages = WikitextPages.pages(text);
+        List<int[]> inputs = new java.util.ArrayList<>(), targets = new java.util.ArrayList<>();
+        java.util.List<Integer> own = new java.util.ArrayList<>();
+        long words = 0, bytes = 0;
+        int prefix = tok.bos() >= 0 ? tok.bos() : tok.eos();
+        for (int p = 0; p < pages.size(); p++) {
+            String page = pages.get(p);
+            words += WikitextPages.words(page);
+            bytes += page.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            for (WikitextPages.Window w : WikitextPages.windows(tok.encode(WikitextPages.detokenize(page)), prefix, len)) {
+                inputs.add(w.input());
+                targets.add(w.targets());
+                own.add(p);
+            }
+        }
+        if (inputs.isEmpty()) throw Prune4jException.inFile(data, "holds no page to score under the word protocol");
+        double[] nll = new TokenScorer(model, Math.max(batchTokens, len)).scoreTargets(inputs, targets, progress);
+        double[] per = new double[pages.size()];
+        int[] counts = new int[pages.size()];
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < nll.length; i++) {
+            per[own.get(i)] += nll[i];
+            counts[own.get(i)] += targets.get(i).length;
+            sum += nll[i];
+            n += targets.get(i).length;
+        }
+        if (!Double.isFinite(sum)) throw new Prune4jException("evaluation produced a non-finite loss (NaN/Inf in the model's outputs)");
+        return new Result(n, sum, per, counts, words, bytes);
     }
 }

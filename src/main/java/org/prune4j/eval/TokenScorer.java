@@ -70,6 +70,30 @@ public final class TokenScorer {
         return out;
     }
 
+    /**
+     * Summed NLL of given targets: input i is run whole, and its last targets[i].length positions predict
+     * targets[i] (rolling windows, where the final target is not part of the input).
+     */
+    public double[] scoreTargets(List<int[]> inputs, List<int[]> targets, ProgressListener progress) {
+        double[] out = new double[inputs.size()];
+        int vocab = model.config().vocab();
+        Batches.run(model, inputs, batchTokens, (chunks, ids) -> {
+            Transformer.Hidden h = model.forward(chunks);
+            int row = 0;
+            for (int id : ids) {
+                int[] in = inputs.get(id), y = targets.get(id);
+                int first = row + in.length - y.length;
+                for (int b = 0; b < y.length; b += LOGIT_BLOCK) {
+                    int n = Math.min(LOGIT_BLOCK, y.length - b);
+                    float[] logits = model.logits(h, first + b, n);
+                    for (int j = 0; j < n; j++) out[id] -= LogSoftmax.logProb(logits, j * vocab, vocab, y[b + j]);
+                }
+                row += in.length;
+            }
+        }, progress, pool);
+        return out;
+    }
+
     /** NLL of tokens 1..n-1 of one sequence whose hidden rows start at {@code row}. */
     private double[] nll(Transformer.Hidden h, int row, int[] s) {
         int vocab = model.config().vocab();

@@ -49,7 +49,7 @@ public record RunReport(Config config, Calibration calibration, Parameters param
         Parameters p = new Parameters(dense.totalParameters(), pruned.totalParameters(), 1.0 - (double) pruned.totalParameters() / dense.totalParameters(),
                 dense.layerParameters(), pruned.layerParameters(),
                 "all weights and biases incl. norms, token embedding and (untied) output; embeddings/output are never pruned");
-        Evaluation e = res.before() == null ? null : new Evaluation(r.evaluation().file().toString(), r.evaluation().protocol().name().toLowerCase(),
+        Evaluation e = res.before() == null ? null : new Evaluation(r.evaluation().file().toString(), r.evaluation().protocol().cliName(),
                 r.evaluation().seqLen(), res.before().tokens(), res.before().perplexity(), res.after().perplexity(),
                 res.before().meanNll(), res.after().meanNll());
         return new RunReport(cfg, cal, p, e, ShapeSummary.of(pruned), PlanJson.Plan.of(res.plan(), dense), res.timings(),

@@ -121,8 +121,10 @@ class TransferEntropyMethodTest {
         if (top % 2 == 0) assertThat(layer.keptHeads()).hasSize(dense.layer(top / 2).heads());
         else assertThat(layer.keptChannels()).hasSize(dense.layer(top / 2).ffnDim());
         // A randomized sketch narrower than the hidden size (16 < 64) and the norm form also run.
-        Pruner.Result sk = run(Map.of("te-dims", "2", "te-sketch", "16"), 0.25, 8, 48);
-        assertThat(((TransferEntropyCriterion.Details) sk.methodDetails()).transferEntropy().basis()).isEqualTo("sketch:16");
+        Pruner.Result sk = run(Map.of("te-dims", "2", "te-sketch", "16"), 0.25, 8, 48), sk2 = run(Map.of("te-dims", "2", "te-sketch", "16"), 0.25, 8, 48);
+        ModuleInteractions.Analysis ska = ((TransferEntropyCriterion.Details) sk.methodDetails()).transferEntropy();
+        assertThat(ska.basis()).isEqualTo("sketch:16");
+        assertThat(ska.te()).isDeepEqualTo(((TransferEntropyCriterion.Details) sk2.methodDetails()).transferEntropy().te());
         Pruner.Result nm = run(Map.of("te-reduce", "norm", "te-importance", "final"), 0.25, 8, 48);
         assertThat(((TransferEntropyCriterion.Details) nm.methodDetails()).transferEntropy().te()).hasNumberOfRows(mods + 1);
     }
