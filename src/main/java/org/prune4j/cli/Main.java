@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code prune4j} command. Subcommands only parse options and call the library. */
 @Command(name = "prune4j", mixinStandardHelpOptions = true, version = "prune4j 0.1.0",
         description = "Structured pruning of LLaMA-family models: prune, plan, evaluate, generate, convert, benchmark.",
-        subcommands = {DemoCommand.class, EvalCommand.class, PruneCommand.class, PlanCommand.class, MethodsCommand.class, GenerateCommand.class, ConvertCommand.class, SynthCommand.class, BenchCommand.class, NetworksCommand.class,
+        subcommands = {DemoCommand.class, EvalCommand.class, PruneCommand.class, PlanCommand.class, MethodsCommand.class, GenerateCommand.class, ConvertCommand.class, SynthCommand.class, BenchCommand.class, NetworksCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

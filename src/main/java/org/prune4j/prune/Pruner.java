@@ -68,14 +68,7 @@ public final class Pruner {
         if (model.tokenizer() == null && (calibrate || r.evaluation() != null)) {
             throw new Prune4jException("the model has no tokenizer; give one with the model");
         }
-        CalibrationSet calib = null;
-        if (calibrate) {
-            if (r.calibration() == null) {
-                throw new Prune4jException("the method " + (criterion != null ? criterion.name() : "saved plan") + " needs calibration text, and none was given");
-            }
-            calib = CalibrationSet.sample(r.calibration().file(), model.tokenizer(), r.calibration().samples(), r.calibration().length(), r.seed());
-            if (r.evaluation() != null && !r.evaluation().allowOverlap()) calib.requireDisjointFrom(r.evaluation().file());
-        }
+        CalibrationSet calib = calibrate ? calibration(model, r, criterion != null ? criterion.name() : "saved plan") : null;
         CalibrationRunner runner = new CalibrationRunner(r.runtime().passTokens(), progress.apply("calibration"));
         try (Transformer tf = new Transformer(model, r.runtime().threads())) {
             ScoringContext ctx = new ScoringContext(model, calib == null ? null : calib.sequences(), calib == null ? null : calib.documents(), r.seed(), tf, runner);
@@ -130,6 +123,65 @@ public final class Pruner {
             return new Result(plan, pruned, calib, before, after, resolved, timings, ProcessMemory.peakRss(),
                     criterion == null ? null : criterion.details());
         }
+    }
+
+    /**
+     * One method at several ratios, scoring once: calibration and scores do not depend on the ratio, so they are
+     * computed for the first and reused (dense calibration; a sequential run, whose statistics depend on the cuts,
+     * is repeated per ratio). Each result's timings carry the shared calibration and scoring once, on the first.
+     */
+    public static java.util.List<Result> runRatios(Model model, PruneRequest r, double[] ratios, Function<String, ProgressListener> progress) {
+        java.util.List<Result> out = new java.util.ArrayList<>();
+        if (r.fixedPlan() != null || r.method().mode() == PruneRequest.CalibrationMode.SEQUENTIAL) {
+            for (double ratio : ratios) out.add(run(model, withRatio(r, ratio), progress, true));
+            return out;
+        }
+        long t0 = System.nanoTime();
+        Resolved resolved = resolve(r, model.config());
+        Criterion criterion = Criteria.get(resolved.criterion()).configure(r.method().options());
+        Set<Evidence> needs = EnumSet.noneOf(Evidence.class);
+        needs.addAll(criterion.needs());
+        if (resolved.biasCompensation()) needs.add(Evidence.ACTIVATION_MOMENTS);
+        if (model.tokenizer() == null) throw new Prune4jException("the model has no tokenizer; give one with the model");
+        CalibrationSet calib = needs.isEmpty() ? null : calibration(model, r, criterion.name());
+        CalibrationRunner runner = new CalibrationRunner(r.runtime().passTokens(), progress.apply("calibration"));
+        try (Transformer tf = new Transformer(model, r.runtime().threads())) {
+            ScoringContext ctx = new ScoringContext(model, calib == null ? null : calib.sequences(), calib == null ? null : calib.documents(), r.seed(), tf, runner);
+            long t1 = System.nanoTime();
+            ctx.prepare(needs);
+            long t2 = System.nanoTime();
+            Scores scores = criterion.score(ctx);
+            scores.requireFinite();
+            long t3 = System.nanoTime();
+            Allocation allocation = Allocations.get(resolved.allocation());
+            PruneRequest.Method method = r.method().withConstraints(resolved.constraints());
+            for (int i = 0; i < ratios.length; i++) {
+                long a = System.nanoTime();
+                PruneRequest.Method m = new PruneRequest.Method(method.criterion(), new org.prune4j.alloc.Target(ratios[i], method.target().basis()),
+                        method.allocation(), method.constraints(), method.biasCompensation(), method.mode(), method.options());
+                PruningPlan plan = allocation.allocate(model.config(), scores, m.target(), m.constraints(), resolved.biasCompensation());
+                Model pruned = Surgery.apply(model, plan, plan.biasCompensation() ? means(ctx) : null);
+                long b = System.nanoTime();
+                double shared = i == 0 ? (t3 - t0) / 1e9 : 0;
+                Timings timings = new Timings(i == 0 ? (t2 - t1) / 1e9 : 0, i == 0 ? (t3 - t2) / 1e9 : 0, (b - a) / 1e9, 0, shared + (b - a) / 1e9);
+                out.add(new Result(plan, pruned, calib, null, null, resolved, timings, ProcessMemory.peakRss(), criterion.details()));
+            }
+        }
+        return out;
+    }
+
+    /** The request's calibration windows (disjoint from the evaluation text unless overlap is allowed). */
+    private static CalibrationSet calibration(Model model, PruneRequest r, String method) {
+        if (r.calibration() == null) throw new Prune4jException("the method " + method + " needs calibration text, and none was given");
+        CalibrationSet calib = CalibrationSet.sample(r.calibration().file(), model.tokenizer(), r.calibration().samples(), r.calibration().length(), r.seed());
+        if (r.evaluation() != null && !r.evaluation().allowOverlap()) calib.requireDisjointFrom(r.evaluation().file());
+        return calib;
+    }
+
+    private static PruneRequest withRatio(PruneRequest r, double ratio) {
+        PruneRequest.Method m = r.method();
+        return new PruneRequest(new PruneRequest.Method(m.criterion(), new org.prune4j.alloc.Target(ratio, m.target().basis()), m.allocation(),
+                m.constraints(), m.biasCompensation(), m.mode(), m.options()), r.calibration(), r.evaluation(), r.runtime(), r.seed(), r.fixedPlan());
     }
 
     /** The request's defaults filled in from the criterion's published settings. */
