@@ -138,7 +138,7 @@ class BadInputTest {
     void badOptionValuesAndMissingFiles() {
         CliRunner.Outcome o = CliRunner.run("eval", "--model", TestData.STORIES.toString(), "--data", TestData.HEAD46.toString(), "--protocol", "paragraphs");
         assertThat(o.exit()).isEqualTo(1);
-        assertThat(o.err()).contains("--protocol must be documents or stream");
+        assertThat(o.err()).contains("--protocol must be documents, stream, word or llm-pruner");
         o = CliRunner.run("eval", "--model", dir.resolve("nope.gguf").toString(), "--data", TestData.HEAD46.toString());
         assertThat(o.err().strip()).isEqualTo("prune4j: " + dir.resolve("nope.gguf") + ": no such file or folder");
         o = CliRunner.run("convert", "--model", TestData.STORIES.toString(), "--to", "gguf", "--out", gguf.toString());

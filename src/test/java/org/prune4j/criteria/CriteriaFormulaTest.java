@@ -136,7 +136,8 @@ class CriteriaFormulaTest {
     @Test
     void registryListsAndRefusesUnknownNames() {
         assertThat(Criteria.names()).containsExactly("random", "magnitude", "wanda-sp", "flap", "flap-headsum", "block-influence", "taylor", "mini-llm",
-                "functional-networks");
+                "functional-networks", "transfer-entropy");
+        assertThat(Criteria.get("te")).isSameAs(Criteria.get("transfer-entropy"));
         assertThatThrownBy(() -> Criteria.get("oracle")).isInstanceOf(Prune4jException.class).hasMessageContaining("available: random");
         assertThat(Criteria.get("flap").needs()).containsExactly(Evidence.ACTIVATION_MOMENTS);
         assertThat(Criteria.get("magnitude").needs()).isEmpty();
