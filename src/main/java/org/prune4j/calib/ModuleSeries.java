@@ -94,22 +94,27 @@ public final class ModuleSeries implements Collector {
         if (layout != current) startPass(layout);
         int first = passFirst;
         double[] mu = means == null ? null : means[m];
+        // Wide projections run on the double GEMM: (rows × width) · (width × r).
+        DenseMatrix proj = null;
+        if (b != null) {
+            DenseMatrix x = DenseMatrix.zeros(rows, width);
+            for (int row = 0; row < rows; row++) {
+                for (int j = 0; j < width; j++) x.data()[row * width + j] = data[row * width + j] - (mu == null ? 0 : mu[j]);
+            }
+            proj = x.times(b);
+        }
         for (int row = 0; row < rows; row++) {
             int w = first + layout.sequence()[row], t = layout.position()[row];
             float[][] s = series.get(w);
             if (s[m] == null) s[m] = new float[lengths.get(w) * r];
-            int o = row * width;
-            if (b == null) {
+            if (proj == null) {
+                int o = row * width;
                 double ss = 0;
                 for (int j = 0; j < width; j++) ss += (double) data[o + j] * data[o + j];
                 s[m][t] = (float) Math.sqrt(ss);
                 continue;
             }
-            for (int c = 0; c < r; c++) {
-                double acc = 0;
-                for (int j = 0; j < width; j++) acc += (data[o + j] - (mu == null ? 0 : mu[j])) * b.get(j, c);
-                s[m][t * r + c] = (float) acc;
-            }
+            for (int c = 0; c < r; c++) s[m][t * r + c] = (float) proj.get(row, c);
         }
     }
 

@@ -185,6 +185,19 @@ public final class ScoringContext {
         return cached("series:" + key, ctx -> (ModuleSeries) runner.run(tf, windows(), List.of(new ModuleSeries(bases, means))).get(0));
     }
 
+    /**
+     * One calibration pass of the given collectors (finished, in order); the activation moments ride along when they
+     * are not cached yet, and are cached, so a method's own pass also serves FLAP scores and bias compensation.
+     */
+    public List<Collector> passWithMoments(List<? extends Collector> collectors) {
+        List<Collector> all = new ArrayList<>(collectors);
+        boolean moments = !cache.containsKey("moments");
+        if (moments) all.add(new ActivationStats(model.config()));
+        List<Collector> done = runner.run(tf, windows(), all);
+        if (moments) cache.put("moments", done.get(done.size() - 1));
+        return done.subList(0, collectors.size());
+    }
+
     /** Method-specific evidence, computed once per context under its name. */
     @SuppressWarnings("unchecked")
     public <T> T cached(String name, Function<ScoringContext, T> compute) {

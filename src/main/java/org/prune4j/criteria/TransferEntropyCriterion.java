@@ -35,7 +35,8 @@ public final class TransferEntropyCriterion implements Criterion {
         return "per-module ratios from transfer entropy between attention/MLP outputs (Gaussian, PCA to r dims), FLAP scores inside each module, bias compensation";
     }
 
-    @Override public Set<Evidence> needs() { return Set.of(Evidence.MODULE_SERIES, Evidence.ACTIVATION_MOMENTS); }
+    /** The moments FLAP's scores need ride along on the method's first pass ({@link ScoringContext#passWithMoments}). */
+    @Override public Set<Evidence> needs() { return Set.of(Evidence.MODULE_SERIES); }
     @Override public String defaultAllocation() { return "module-ratios"; }
     @Override public boolean defaultBiasCompensation() { return true; }
     @Override public int defaultCalibrationSamples() { return 128; }
@@ -104,7 +105,7 @@ public final class TransferEntropyCriterion implements Criterion {
     @Override
     public Scores score(ScoringContext ctx) {
         ModuleInteractions.Settings s = settings(options, ctx.seed());
-        analysis = ctx.cached("transfer-entropy:" + s, c -> ModuleInteractions.analyse(c.transformer(), c.windows(), c.runner(), s));
+        analysis = ctx.cached("transfer-entropy:" + s, c -> ModuleInteractions.analyse(c.transformer(), c.windows(), c::passWithMoments, s));
         double[] importance = analysis.importance().clone();
         if (flag(options, "te-invert")) for (int i = 0; i < importance.length; i++) importance[i] = -importance[i];
         Scores flap = new FlapCriterion().score(ctx);

@@ -2,8 +2,6 @@ package org.prune4j.interaction;
 
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.calib.ModuleSeries;
-import org.prune4j.calib.RangeSketch;
-import org.prune4j.engine.TapPoint;
 import org.prune4j.engine.Transformer;
 import org.prune4j.linalg.Decompositions;
 import org.prune4j.linalg.DenseMatrix;
@@ -62,6 +60,15 @@ public final class ModuleInteractions {
     private ModuleInteractions() {}
 
     public static Analysis analyse(Transformer tf, List<int[]> windows, CalibrationRunner runner, Settings s) {
+        return analyse(tf, windows, cols -> runner.run(tf, windows, cols), s);
+    }
+
+    /**
+     * @param pass runs one calibration pass of the given collectors over {@code windows} and returns them finished
+     *             (a caller may add collectors of its own to the first pass, e.g. the activation moments)
+     */
+    public static Analysis analyse(Transformer tf, List<int[]> windows, java.util.function.Function<List<org.prune4j.calib.Collector>,
+            List<org.prune4j.calib.Collector>> pass, Settings s) {
         ModelConfig c = tf.config();
         int d = c.hidden(), layers = c.layerCount();
         if (s.dims() > d) throw new Prune4jException("--te-dims " + s.dims() + " exceeds the hidden size " + d);
@@ -79,7 +86,7 @@ public final class ModuleInteractions {
         if (s.reduction() == Reduction.NORM) {
             boolean[] on = new boolean[m];
             for (int i = 0; i < m; i++) on[i] = present(c, i);
-            series = (ModuleSeries) runner.run(tf, windows, List.of(ModuleSeries.norms(on))).get(0);
+            series = (ModuleSeries) pass.apply(List.of(ModuleSeries.norms(on))).get(0);
             basis = "norm";
         } else {
             DenseMatrix[] bases = new DenseMatrix[m];
@@ -87,10 +94,10 @@ public final class ModuleInteractions {
                 for (int i = 0; i < m; i++) if (present(c, i)) bases[i] = DenseMatrix.identity(d);
                 basis = "exact";
             } else {
-                sketchBases(tf, windows, runner, s, bases, c);
+                sketchBases(pass, s, bases, c);
                 basis = "sketch:" + s.sketch();
             }
-            series = (ModuleSeries) runner.run(tf, windows, List.of(new ModuleSeries(bases, null))).get(0);
+            series = (ModuleSeries) pass.apply(List.of(new ModuleSeries(bases, null))).get(0);
         }
         ModuleReduction.Reduced red = s.reduction() == Reduction.NORM ? ModuleReduction.asRecorded(series) : ModuleReduction.pca(series, s.dims());
         series = null; // the recorded (wide) series are no longer needed
@@ -110,19 +117,13 @@ public final class ModuleInteractions {
     }
 
     /** Bases from one pass of range sketches of the attention, MLP (and final-state) outputs. */
-    private static void sketchBases(Transformer tf, List<int[]> windows, CalibrationRunner runner, Settings s, DenseMatrix[] bases, ModelConfig c) {
+    private static void sketchBases(java.util.function.Function<List<org.prune4j.calib.Collector>, List<org.prune4j.calib.Collector>> pass,
+                                    Settings s, DenseMatrix[] bases, ModelConfig c) {
         int layers = c.layerCount();
-        int[] width = new int[layers];
-        Arrays.fill(width, c.hidden());
-        List<RangeSketch> sketches = new ArrayList<>(List.of(new RangeSketch(TapPoint.ATTN_OUTPUT, width, s.sketch(), s.sketchSeed()),
-                new RangeSketch(TapPoint.MLP_OUTPUT, width, s.sketch(), s.sketchSeed())));
-        boolean fin = bases.length > 2 * layers;
-        if (fin) sketches.add(new RangeSketch(TapPoint.LAYER_OUTPUT, width, s.sketch(), s.sketchSeed()));
-        var done = runner.run(tf, windows, sketches);
+        OutputSketch sk = (OutputSketch) pass.apply(List.of(new OutputSketch(layers, c.hidden(), s.sketch(), bases.length > 2 * layers,
+                s.sketchSeed()))).get(0);
         for (int i = 0; i < bases.length; i++) {
-            if (!present(c, i)) continue;
-            RangeSketch rs = (RangeSketch) (i == 2 * layers ? done.get(2) : done.get(i % 2));
-            bases[i] = Decompositions.orthonormalBasis(rs.sketch(i == 2 * layers ? layers - 1 : i / 2));
+            if (present(c, i) && sk.sketch(i) != null) bases[i] = Decompositions.orthonormalBasis(sk.sketch(i));
         }
     }
 

@@ -92,7 +92,9 @@ public final class Pruner {
                 plan = o.plan();
                 sequentialModel = o.pruned();
             } else {
-                ctx.prepare(needs);
+                // The bias means are computed when the cut asks for them, so a criterion whose own pass gathers the
+                // moments too (transfer entropy) saves a pass.
+                ctx.prepare(criterion.needs());
             }
             long t2 = System.nanoTime();
             if (r.fixedPlan() == null && sequentialModel == null) {
@@ -148,7 +150,7 @@ public final class Pruner {
         try (Transformer tf = new Transformer(model, r.runtime().threads())) {
             ScoringContext ctx = new ScoringContext(model, calib == null ? null : calib.sequences(), calib == null ? null : calib.documents(), r.seed(), tf, runner);
             long t1 = System.nanoTime();
-            ctx.prepare(needs);
+            ctx.prepare(criterion.needs());
             long t2 = System.nanoTime();
             Scores scores = criterion.score(ctx);
             scores.requireFinite();
