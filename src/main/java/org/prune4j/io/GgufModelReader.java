@@ -64,7 +64,11 @@ public final class GgufModelReader {
             boolean qkvBias = att && g.tensors().containsKey(TensorRole.Q_BIAS.ggufName(l));
             boolean oBias = att && g.tensors().containsKey(TensorRole.O_BIAS.ggufName(l));
             boolean downBias = mlp && g.tensors().containsKey(TensorRole.DOWN_BIAS.ggufName(l));
-            shapes.add(new LayerShape(att ? heads[l] : 0, att ? kvHeads[l] : 0, headDim, mlp ? ffn[l] : 0, qkvBias, oBias, downBias));
+            try {
+                shapes.add(new LayerShape(att ? heads[l] : 0, att ? kvHeads[l] : 0, headDim, mlp ? ffn[l] : 0, qkvBias, oBias, downBias));
+            } catch (IllegalArgumentException e) {
+                throw Prune4jException.inFile(g.path(), "layer " + l + ": " + e.getMessage());
+            }
             LayerShape shape = shapes.get(l);
             LayerWeights.Builder b = LayerWeights.builder();
             for (TensorRole r : TensorRole.LAYER_ROLES) {

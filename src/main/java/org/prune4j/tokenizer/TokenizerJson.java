@@ -19,6 +19,18 @@ import java.util.Map;
 public final class TokenizerJson {
     private TokenizerJson() {}
 
+    /**
+     * A token id from the file: an integer in [0, max(2·count, count + 1024)) — ids may leave gaps, but not more
+     * than the vocabulary's own size (the largest real vocabularies have no gaps to speak of).
+     */
+    private static int tokenId(Path file, String what, JsonNode v, int count) {
+        long limit = Math.max(2L * count, count + 1024L);
+        if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() >= limit) {
+            throw Prune4jException.inFile(file, what + " has id " + v + ": not an integer in [0, " + limit + ") for " + count + " tokens");
+        }
+        return v.asInt();
+    }
+
     public static Tokenizer read(Path file) {
         JsonNode root = org.prune4j.util.JsonFiles.read(file);
         JsonNode model = root.path("model");
@@ -26,11 +38,15 @@ public final class TokenizerJson {
             throw Prune4jException.inFile(file, "tokenizer model type '" + model.path("type").asText() + "' is not supported (BPE only)");
         }
         JsonNode config = readConfig(file.resolveSibling("tokenizer_config.json"));
+        // Ids are checked before anything is sized by them: a negative, non-integer or absurd id is a corrupt file,
+        // not an array index or an allocation.
+        int count = model.path("vocab").size() + root.path("added_tokens").size();
         int size = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = model.path("vocab").fields(); it.hasNext(); ) {
-            size = Math.max(size, it.next().getValue().asInt() + 1);
+            Map.Entry<String, JsonNode> e = it.next();
+            size = Math.max(size, tokenId(file, "vocab entry", e.getValue(), count) + 1);
         }
-        for (JsonNode a : root.path("added_tokens")) size = Math.max(size, a.path("id").asInt() + 1);
+        for (JsonNode a : root.path("added_tokens")) size = Math.max(size, tokenId(file, "added token", a.path("id"), count) + 1);
         if (size == 0) throw Prune4jException.inFile(file, "has an empty vocabulary");
         String[] pieces = new String[size];
         for (Iterator<Map.Entry<String, JsonNode>> it = model.path("vocab").fields(); it.hasNext(); ) {
@@ -48,6 +64,7 @@ public final class TokenizerJson {
         List<String[]> merges = new ArrayList<>();
         for (JsonNode m : model.path("merges")) {
             if (m.isArray()) {
+                if (m.size() != 2 || !m.get(0).isTextual() || !m.get(1).isTextual()) throw Prune4jException.inFile(file, "malformed merge " + m);
                 merges.add(new String[]{m.get(0).asText(), m.get(1).asText()});
             } else {
                 String s = m.asText();
