@@ -110,11 +110,12 @@ final class ParserFuzz {
         int loaded = 0, refused = 0;
         Map<String, String> findings = new TreeMap<>();
         List<String> samples = new ArrayList<>();
-        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
+        java.util.concurrent.ThreadFactory daemons = r -> {
             Thread t = new Thread(null, r, "fuzz-" + name, 1 << 20);
-            t.setDaemon(true);
+            t.setDaemon(true); // a hung case must not keep the test JVM alive
             return t;
-        });
+        };
+        ExecutorService ex = Executors.newSingleThreadExecutor(daemons);
         try {
             for (int i = 0; i < cases; i++) {
                 final int id = i;
@@ -131,7 +132,7 @@ final class ParserFuzz {
                     f.cancel(true);
                     findings.put(name + "#" + i, "hang (> " + timeoutMs + " ms)");
                     ex.shutdownNow();
-                    ex = Executors.newSingleThreadExecutor();
+                    ex = Executors.newSingleThreadExecutor(daemons);
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable c = e.getCause();
                     if (c instanceof Prune4jException p && p.getMessage() != null && !p.getMessage().contains("\n") && p.getMessage().length() < 2000) {
