@@ -1,6 +1,5 @@
 package org.prune4j.report;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
@@ -27,7 +26,7 @@ final class ComparisonFigures {
 
     /** Writes the PNGs into out; returns their file names in page order. */
     static List<String> write(List<ComparisonGrid.Cell> cells, Path out) throws IOException {
-        System.setProperty("java.awt.headless", "true");
+        Pages.headless();
         List<String> names = new ArrayList<>();
         ComparisonGrid.Cell dense = cells.get(0);
         List<String> methods = new ArrayList<>(new LinkedHashSet<>(cells.stream().skip(1).map(ComparisonGrid.Cell::method).toList()));
@@ -42,7 +41,7 @@ final class ComparisonFigures {
     }
 
     private static String save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path out, String name) throws IOException {
-        BitmapEncoder.saveBitmap(chart, out.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
+        Pages.save(chart, out.resolve(name));
         return name;
     }
 

@@ -96,34 +96,35 @@ public final class ComparisonGrid {
         List<Cell> all = new ArrayList<>();
         Cell dense = load(cells.resolve(cellName("dense", 0)));
         if (dense == null) {
-            dense = evaluate(model, "dense", 0, PruningPlan.keepAll(model.config()), model, cfg, 0, java.util.Map.of(), threads, progress);
+            dense = evaluate(model, "dense", 0, PruningPlan.keepAll(model.config()), model, cfg, 0, null, java.util.Map.of(), threads, progress);
             writeJson(cells.resolve(cellName("dense", 0)), dense, true);
         }
         all.add(dense);
         for (String method : methods) {
-            List<Double> missing = new ArrayList<>();
-            for (double r : ratios) if (load(cells.resolve(cellName(method, r))) == null) missing.add(r);
+            Cell[] row = new Cell[ratios.length];
+            List<Integer> missing = new ArrayList<>();
+            for (int k = 0; k < ratios.length; k++) if ((row[k] = load(cells.resolve(cellName(method, ratios[k])))) == null) missing.add(k);
             if (!missing.isEmpty()) {
-                double[] todo = missing.stream().mapToDouble(Double::doubleValue).toArray();
+                double[] todo = missing.stream().mapToDouble(k -> ratios[k]).toArray();
                 List<Pruner.Result> results = Pruner.runRatios(model, requestFor.apply(method), todo, progress);
                 for (int i = 0; i < todo.length; i++) {
                     Pruner.Result res = results.get(i);
                     try (Model pruned = res.pruned()) {
-                        Cell c = evaluate(pruned, method, todo[i], res.plan(), model, cfg, res.timings().total(), res.resolved().options(), threads, progress);
-                        c = new Cell(c.method(), c.ratio(), c.removedFraction(), c.parameters(), c.ppl(), c.tasks(), c.average(), c.pruneSeconds(),
-                                res.peakRssBytes(), c.prefillTokPerSec(), c.decodeTokPerSec(), c.prefillVsDense(), c.decodeVsDense(), c.keptHeads(),
-                                c.keptChannels(), c.keptFraction(), c.methodOptions());
+                        Cell c = evaluate(pruned, method, todo[i], res.plan(), model, cfg, res.timings().total(), res.peakRssBytes(),
+                                res.resolved().options(), threads, progress);
                         writeJson(cells.resolve(cellName(method, todo[i])), c, true);
+                        row[missing.get(i)] = c;
                     }
                 }
             }
-            for (double r : ratios) all.add(load(cells.resolve(cellName(method, r))));
+            all.addAll(List.of(row));
         }
         return all;
     }
 
+    /** @param peakRssBytes the pruning run's peak RSS, or null to take the process's after the evaluation (dense) */
     private static Cell evaluate(Model m, String method, double ratio, PruningPlan plan, Model dense, Config cfg, double pruneSeconds,
-                                 Map<String, String> options, int threads, Function<String, ProgressListener> progress) {
+                                 Long peakRssBytes, Map<String, String> options, int threads, Function<String, ProgressListener> progress) {
         ModelConfig dc = dense.config();
         List<Ppl> ppl = new ArrayList<>();
         List<ZeroShot.TaskResult> tasks = new ArrayList<>();
@@ -173,7 +174,8 @@ public final class ComparisonGrid {
             }
             Double avg = tasks.isEmpty() ? null : sum / tasks.size();
             return new Cell(method, ratio, 1 - (double) m.config().totalParameters() / dc.totalParameters(), m.config().totalParameters(), ppl, tasks,
-                    avg, pruneSeconds, org.prune4j.util.ProcessMemory.peakRss(), prefill, decode, prefillRel, decodeRel, heads, channels, kept, options);
+                    avg, pruneSeconds, peakRssBytes != null ? peakRssBytes : org.prune4j.util.ProcessMemory.peakRss(), prefill, decode, prefillRel,
+                    decodeRel, heads, channels, kept, options);
         }
     }
 

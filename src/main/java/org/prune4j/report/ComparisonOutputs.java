@@ -120,20 +120,17 @@ public final class ComparisonOutputs {
     }
 
     private static String html(ComparisonGrid.Config cfg, List<ComparisonGrid.Cell> cells, List<String> figures, String figureError) {
-        StringBuilder h = new StringBuilder();
-        h.append("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>prune4j comparison</title>\n")
-                .append("<style>body{font-family:sans-serif;max-width:1300px;margin:2em auto}table{border-collapse:collapse}")
-                .append("td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}img{max-width:100%}</style></head><body>\n")
-                .append("<h1>Comparison</h1>\n<p>Model ").append(esc(cfg.model())).append("; calibration ").append(esc(String.valueOf(cfg.calib())))
+        StringBuilder h = Pages.start("prune4j comparison", 1300)
+                .append("<h1>Comparison</h1>\n<p>Model ").append(Pages.esc(cfg.model())).append("; calibration ").append(Pages.esc(String.valueOf(cfg.calib())))
                 .append(" (").append(cfg.calibSamples() == 0 ? "each method's default" : cfg.calibSamples()).append(" × ").append(cfg.calibLen())
                 .append(" tokens, seed ").append(cfg.seed()).append("). Files: results.json, results.csv, table.md.</p>\n<table>\n<tr><th>method</th><th>ratio</th><th>removed</th>");
         ComparisonGrid.Cell dense = cells.get(0);
-        for (ComparisonGrid.Ppl p : dense.ppl()) h.append("<th>PPL ").append(esc(p.label())).append("</th>");
+        for (ComparisonGrid.Ppl p : dense.ppl()) h.append("<th>PPL ").append(Pages.esc(p.label())).append("</th>");
         for (ZeroShot.TaskResult t : dense.tasks()) h.append("<th>").append(t.task()).append("</th>");
         if (!dense.tasks().isEmpty()) h.append("<th>average</th>");
         h.append("<th>prune s</th><th>prefill × dense</th><th>decode × dense</th></tr>\n");
         for (ComparisonGrid.Cell c : cells) {
-            h.append("<tr><td>").append(esc(c.method())).append(String.format(Locale.ROOT, "</td><td>%.2f</td><td>%.1f%%</td>", c.ratio(), 100 * c.removedFraction()));
+            h.append("<tr><td>").append(Pages.esc(c.method())).append(String.format(Locale.ROOT, "</td><td>%.2f</td><td>%.1f%%</td>", c.ratio(), 100 * c.removedFraction()));
             for (ComparisonGrid.Ppl p : c.ppl()) h.append(String.format(Locale.ROOT, "<td>%.2f</td>", p.perplexity()));
             for (ZeroShot.TaskResult t : c.tasks()) h.append(String.format(Locale.ROOT, "<td>%.2f</td>", 100 * t.headline()));
             if (c.average() != null) h.append(String.format(Locale.ROOT, "<td>%.2f</td>", 100 * c.average()));
@@ -142,8 +139,8 @@ public final class ComparisonOutputs {
                     c.decodeVsDense() == null ? "–" : String.format(Locale.ROOT, "%.2f", c.decodeVsDense())));
         }
         h.append("</table>\n<h2>Figures</h2>\n");
-        if (figureError != null) h.append("<p>Figures could not be drawn on this machine: ").append(esc(figureError)).append("</p>\n");
-        for (String f : figures) h.append("<p><img src=\"").append(esc(f)).append("\" alt=\"").append(esc(f)).append("\"></p>\n");
+        if (figureError != null) h.append("<p>Figures could not be drawn on this machine: ").append(Pages.esc(figureError)).append("</p>\n");
+        for (String f : figures) h.append("<p><img src=\"").append(Pages.esc(f)).append("\" alt=\"").append(Pages.esc(f)).append("\"></p>\n");
         // A self-check a headless browser can read back: every figure loaded with a non-empty bitmap.
         h.append("<pre id=\"figure-check\"></pre>\n<script>window.addEventListener('load',function(){var r=[];")
                 .append("for(var i=0;i<document.images.length;i++){var m=document.images[i];")
@@ -152,7 +149,4 @@ public final class ComparisonOutputs {
         return h.toString();
     }
 
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
 }

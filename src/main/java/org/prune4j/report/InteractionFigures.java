@@ -1,6 +1,5 @@
 package org.prune4j.report;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
@@ -30,22 +29,18 @@ public final class InteractionFigures {
 
     /** Writes te-matrix.png, module-ratios.png and index.html into dir (created); returns the files. */
     public static List<Path> write(ModuleInteractions.Analysis a, double[] ratios, double[] loads, String title, Path dir) throws IOException {
-        System.setProperty("java.awt.headless", "true");
+        Pages.headless();
         Files.createDirectories(dir);
         int layers = a.importance().length / 2;
         List<Path> files = new ArrayList<>();
-        files.add(save(heatMap(a, layers), dir.resolve("te-matrix.png")));
-        files.add(save(ratioChart(a, ratios, layers), dir.resolve("module-ratios.png")));
+        files.add(Pages.save(heatMap(a, layers), dir.resolve("te-matrix.png")));
+        files.add(Pages.save(ratioChart(a, ratios, layers), dir.resolve("module-ratios.png")));
         Path html = dir.resolve("index.html");
         Files.writeString(html, html(a, ratios, loads, title, layers));
         files.add(html);
         return files;
     }
 
-    private static Path save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        return file;
-    }
 
     private static HeatMapChart heatMap(ModuleInteractions.Analysis a, int layers) {
         int m = a.te().length;
@@ -83,17 +78,14 @@ public final class InteractionFigures {
     }
 
     private static String html(ModuleInteractions.Analysis a, double[] ratios, double[] loads, String title, int layers) {
-        StringBuilder h = new StringBuilder();
-        h.append("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>prune4j transfer entropy</title>\n")
-                .append("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto}table{border-collapse:collapse}")
-                .append("td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}img{max-width:100%}</style></head><body>\n")
-                .append("<h1>Transfer entropy between modules</h1>\n<p>").append(escape(title)).append("</p>\n<table>\n");
+        StringBuilder h = Pages.start("prune4j transfer entropy", 1200)
+                .append("<h1>Transfer entropy between modules</h1>\n<p>").append(Pages.esc(title)).append("</p>\n<table>\n");
         var s = a.settings();
-        row(h, "reduction, dims r, PCA subspace", s.reduction().name().toLowerCase() + ", " + s.dims() + ", " + a.basis());
-        row(h, "importance rule", s.importance().name().toLowerCase().replace('_', '-'));
-        row(h, "windows, tokens per window", a.windows() + ", " + a.minTokens() + (a.maxTokens() != a.minTokens() ? "–" + a.maxTokens() : ""));
-        row(h, "pair estimates, regularised", a.estimates() + ", " + a.regularised());
-        row(h, "seconds: series, TE", String.format("%.1f, %.2f", a.seriesSeconds(), a.teSeconds()));
+        Pages.row(h, "reduction, dims r, PCA subspace", s.reduction().name().toLowerCase() + ", " + s.dims() + ", " + a.basis());
+        Pages.row(h, "importance rule", s.importance().name().toLowerCase().replace('_', '-'));
+        Pages.row(h, "windows, tokens per window", a.windows() + ", " + a.minTokens() + (a.maxTokens() != a.minTokens() ? "–" + a.maxTokens() : ""));
+        Pages.row(h, "pair estimates, regularised", a.estimates() + ", " + a.regularised());
+        Pages.row(h, "seconds: series, TE", String.format("%.1f, %.2f", a.seriesSeconds(), a.teSeconds()));
         h.append("</table>\n<h2>Per module</h2>\n<table>\n<tr><th>module</th><th>importance</th><th>load u</th><th>PCA variance kept</th><th>removed</th></tr>\n");
         for (int i = 0; i < ratios.length; i++) {
             h.append(String.format("<tr><td>%s</td><td>%.4f</td><td>%.3f</td><td>%s</td><td>%.1f%%</td></tr>%n", label(i, layers), a.importance()[i],
@@ -101,13 +93,5 @@ public final class InteractionFigures {
         }
         h.append("</table>\n<h2>Figures</h2>\n<img src=\"te-matrix.png\" alt=\"TE matrix\"><br>\n<img src=\"module-ratios.png\" alt=\"module ratios\">\n</body></html>\n");
         return h.toString();
-    }
-
-    private static void row(StringBuilder h, String k, String v) {
-        h.append("<tr><th style=\"text-align:left\">").append(escape(k)).append("</th><td>").append(escape(v)).append("</td></tr>\n");
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -1,13 +1,11 @@
 package org.prune4j.report;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.prune4j.ica.CanIca;
@@ -35,16 +33,16 @@ public final class NetworkFigures {
 
     /** Writes the PNGs and index.html into dir (which exists); returns the files written. */
     public static List<Path> write(FunctionalNetworks n, Path dir) throws IOException {
-        System.setProperty("java.awt.headless", "true"); // servers and CI have no display; fonts are still needed
+        Pages.headless();
         List<Integer> layers = analysedLayers(n);
         List<Path> files = new ArrayList<>();
-        files.add(save(heatMap(n, layers), dir.resolve("key-neurons-heatmap.png")));
-        files.add(save(networkSizes(n, layers), dir.resolve("key-neurons-per-layer.png")));
-        files.add(save(keptVersusTau(n, layers), dir.resolve("kept-fraction-vs-tau.png")));
+        files.add(Pages.save(heatMap(n, layers), dir.resolve("key-neurons-heatmap.png")));
+        files.add(Pages.save(networkSizes(n, layers), dir.resolve("key-neurons-per-layer.png")));
+        files.add(Pages.save(keptVersusTau(n, layers), dir.resolve("kept-fraction-vs-tau.png")));
         List<String> histograms = new ArrayList<>();
         for (int l : layers) {
             String name = String.format("saliency-layer%02d.png", l);
-            files.add(save(histogram(n, l), dir.resolve(name)));
+            files.add(Pages.save(histogram(n, l), dir.resolve(name)));
             histograms.add(name);
         }
         Path html = dir.resolve("index.html");
@@ -59,10 +57,6 @@ public final class NetworkFigures {
         return out;
     }
 
-    private static Path save(Chart<?, ?> chart, Path file) throws IOException {
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        return file;
-    }
 
     /** Rows: analysed layers; columns: the networks of the first chunk used; cell: neurons with |z| > 4. */
     private static HeatMapChart heatMap(FunctionalNetworks n, List<Integer> layers) {

@@ -11,29 +11,25 @@ final class NetworkIndexHtml {
     private NetworkIndexHtml() {}
 
     static String render(FunctionalNetworks n, List<Integer> layers, List<String> histograms) {
-        StringBuilder h = new StringBuilder();
-        h.append("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>prune4j functional networks</title>\n")
-                .append("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto}table{border-collapse:collapse}")
-                .append("td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}img{max-width:100%}</style></head><body>\n")
-                .append("<h1>Functional networks</h1>\n");
+        StringBuilder h = Pages.start("prune4j functional networks", 1200).append("<h1>Functional networks</h1>\n");
         var s = n.settings();
         var log = n.log();
         h.append("<h2>Run</h2>\n<table>\n");
-        row(h, "layers analysed", n.range()[0] + ":" + n.range()[1]);
-        row(h, "chunks used / skipped", log.chunksUsed() + " / " + log.chunksSkipped());
-        row(h, "texts per chunk, max tokens per text", s.chunkTexts() + ", " + s.maxLen());
-        row(h, "tokens per chunk", log.tokensPerChunk().toString());
-        row(h, "components, restarts, PCA", s.ica().components() + ", " + s.ica().restarts() + ", " + (s.ica().exactPca() ? "exact" : "randomized (4 power iterations)"));
-        row(h, "FastICA max iterations, tol", s.ica().maxIter() + ", " + s.ica().tol());
-        row(h, "heads analysed", String.valueOf(s.heads()));
-        row(h, "FastICA runs re-seeded after NaN/Inf, per chunk", String.valueOf(log.reseededRuns()));
-        row(h, "FastICA runs at the iteration limit, per chunk", String.valueOf(log.notConvergedRuns()));
-        row(h, "mean FastICA iterations per run, per chunk", log.meanIterations().stream().map(v -> String.format("%.0f", v)).toList().toString());
-        row(h, "seconds per chunk", log.secondsPerChunk().stream().map(v -> String.format("%.1f", v)).toList().toString());
-        row(h, "CanICA seconds per analysed layer (all chunks)", layers.stream().map(l -> String.format("%d: %.1f", l, log.icaSecondsPerLayer()[l])).toList().toString());
-        row(h, "seconds in all", String.format("%.1f", log.seconds()));
-        row(h, "seed", String.valueOf(n.seed()));
-        row(h, "model fingerprint", n.fingerprint());
+        Pages.row(h, "layers analysed", n.range()[0] + ":" + n.range()[1]);
+        Pages.row(h, "chunks used / skipped", log.chunksUsed() + " / " + log.chunksSkipped());
+        Pages.row(h, "texts per chunk, max tokens per text", s.chunkTexts() + ", " + s.maxLen());
+        Pages.row(h, "tokens per chunk", log.tokensPerChunk().toString());
+        Pages.row(h, "components, restarts, PCA", s.ica().components() + ", " + s.ica().restarts() + ", " + (s.ica().exactPca() ? "exact" : "randomized (4 power iterations)"));
+        Pages.row(h, "FastICA max iterations, tol", s.ica().maxIter() + ", " + s.ica().tol());
+        Pages.row(h, "heads analysed", String.valueOf(s.heads()));
+        Pages.row(h, "FastICA runs re-seeded after NaN/Inf, per chunk", String.valueOf(log.reseededRuns()));
+        Pages.row(h, "FastICA runs at the iteration limit, per chunk", String.valueOf(log.notConvergedRuns()));
+        Pages.row(h, "mean FastICA iterations per run, per chunk", log.meanIterations().stream().map(v -> String.format("%.0f", v)).toList().toString());
+        Pages.row(h, "seconds per chunk", log.secondsPerChunk().stream().map(v -> String.format("%.1f", v)).toList().toString());
+        Pages.row(h, "CanICA seconds per analysed layer (all chunks)", layers.stream().map(l -> String.format("%d: %.1f", l, log.icaSecondsPerLayer()[l])).toList().toString());
+        Pages.row(h, "seconds in all", String.format("%.1f", log.seconds()));
+        Pages.row(h, "seed", String.valueOf(n.seed()));
+        Pages.row(h, "model fingerprint", n.fingerprint());
         h.append("</table>\n");
 
         h.append("<h2>Per layer</h2>\n<p>Key neurons: neurons whose saliency (max |z| over all networks) exceeds the level; ")
@@ -60,15 +56,7 @@ final class NetworkIndexHtml {
         return h.toString();
     }
 
-    private static void row(StringBuilder h, String key, String value) {
-        h.append("<tr><th style=\"text-align:left\">").append(esc(key)).append("</th><td style=\"text-align:left\">").append(esc(value)).append("</td></tr>\n");
-    }
-
     private static void img(StringBuilder h, String file) {
         h.append("<p><img src=\"").append(file).append("\" alt=\"").append(file).append("\"></p>\n");
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }
