@@ -28,7 +28,11 @@ public final class ModuleRatioAllocation extends KnobAllocation {
 
     @Override
     Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
-        double[] p = ratios(c, s, x, k);
+        return keepCounts(c, ratios(c, s, x, k));
+    }
+
+    /** Per layer, round((1 − p)·n) of its heads and of its channels. */
+    private static Counts keepCounts(ModelConfig c, double[] p) {
         int n = c.layerCount();
         Counts out = Counts.of(n);
         for (int l = 0; l < n; l++) {
@@ -84,9 +88,10 @@ public final class ModuleRatioAllocation extends KnobAllocation {
 
     @Override
     PruningPlan plan(ModelConfig c, Scores s, double x, Constraints k, boolean bias) {
+        // Without module dropping (or without importances, which counts() refuses in one line) the knob's plan is the usual one.
+        if (s.modules() == null || !s.modules().dropWhole()) return super.plan(c, s, x, k, bias);
         double[] p = ratios(c, s, x, k);
-        if (!s.modules().dropWhole()) return super.plan(c, s, x, k, bias);
-        Counts counts = counts(c, s, x, k);
+        Counts counts = keepCounts(c, p);
         List<LayerPlan> layers = new ArrayList<>();
         for (int l = 0; l < c.layerCount(); l++) {
             LayerShape sh = c.layer(l);

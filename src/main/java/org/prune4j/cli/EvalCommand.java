@@ -109,7 +109,7 @@ public final class EvalCommand implements Callable<Integer> {
         cfg.put("data", data.toString());
         cfg.put("protocol", p.cliName());
         cfg.put("rows", rows);
-        cfg.put("seqLen", seqLen > 0 ? seqLen : p == Corpus.Protocol.LLM_PRUNER ? Math.min(128, model.config().contextLength()) : model.config().contextLength());
+        cfg.put("seqLen", p.window(seqLen, model.config().contextLength()));
         cfg.put("bos", model.tokenizer().addBos());
         if (!json) {
             System.out.printf("tokens %d  mean NLL %.6f nats/token  perplexity %.4f%s  (%s, %.1f s)%n",

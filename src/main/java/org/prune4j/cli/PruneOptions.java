@@ -144,9 +144,7 @@ public final class PruneOptions {
             System.err.println("prune4j: warning: --figures: the method " + res.resolved().criterion() + " has no figures (only transfer-entropy has)");
             return;
         }
-        double[] importance = d.transferEntropy().importance().clone();
-        if (d.inverted()) for (int i = 0; i < importance.length; i++) importance[i] = -importance[i];
-        double[] loads = org.prune4j.alloc.ModuleRatioAllocation.loads(dense, importance, res.resolved().constraints());
+        double[] loads = org.prune4j.alloc.ModuleRatioAllocation.loads(dense, d.allocationImportance(), res.resolved().constraints());
         String title = String.format("%s, %s, ratio %s, p_max %.2f%s%s", model, res.resolved().criterion(), ratio, d.pMax(),
                 d.dropModules() ? ", modules dropped whole" : "", d.inverted() ? ", importance inverted" : "");
         try {

@@ -4,7 +4,6 @@ import org.prune4j.calib.ActivationStats;
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.calib.Collector;
 import org.prune4j.calib.LayerSimilarity;
-import org.prune4j.calib.ModuleSeries;
 import org.prune4j.calib.RangeSketch;
 import org.prune4j.engine.Transformer;
 import org.prune4j.eval.TokenScorer;
@@ -22,7 +21,8 @@ import java.util.function.Function;
 /**
  * What a criterion scores from: the model, the calibration windows, the seed, and evidence computed on demand
  * and cached, so two criteria (or a criterion and bias compensation) that need the same moments share one pass.
- * Methods with evidence of their own (sketches, gradients, module series) compute it through {@link #cached}.
+ * Methods with evidence of their own (sketches, gradients, module series) compute it through {@link #cached}
+ * (module series with {@link #passWithMoments}, which gathers the moments on the same pass).
  */
 public final class ScoringContext {
     private final Model model;
@@ -175,14 +175,6 @@ public final class ScoringContext {
     public RangeSketch sketch(org.prune4j.engine.TapPoint point, int[] width, int columns, long sketchSeed) {
         return cached("sketch:" + point + ":" + columns + ":" + sketchSeed,
                 ctx -> (RangeSketch) runner.run(tf, windows(), List.of(new RangeSketch(point, width, columns, sketchSeed))).get(0));
-    }
-
-    /**
-     * Per-module output series (attention and MLP contributions per token, projected on the given per-module bases)
-     * over the calibration windows, computed once per key.
-     */
-    public ModuleSeries moduleSeries(String key, org.prune4j.linalg.DenseMatrix[] bases, double[][] means) {
-        return cached("series:" + key, ctx -> (ModuleSeries) runner.run(tf, windows(), List.of(new ModuleSeries(bases, means))).get(0));
     }
 
     /**

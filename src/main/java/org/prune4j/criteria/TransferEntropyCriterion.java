@@ -19,6 +19,9 @@ import java.util.Set;
  */
 public final class TransferEntropyCriterion implements Criterion {
     private final MethodOptions options;
+    /** The allocation settings, read once from the options (which {@link #configure} has checked). */
+    private final double pMax;
+    private final boolean dropModules, invert;
     private ModuleInteractions.Analysis analysis;
 
     public TransferEntropyCriterion() {
@@ -27,6 +30,10 @@ public final class TransferEntropyCriterion implements Criterion {
 
     private TransferEntropyCriterion(MethodOptions options) {
         this.options = options;
+        settings(options, 0); // fails here, with one line, on a bad value
+        this.pMax = pMax(options);
+        this.dropModules = flag(options, "drop-modules");
+        this.invert = flag(options, "te-invert");
     }
 
     @Override public String name() { return "transfer-entropy"; }
@@ -48,10 +55,6 @@ public final class TransferEntropyCriterion implements Criterion {
     @Override
     public Criterion configure(MethodOptions o) {
         o.requireOnly(name(), options());
-        settings(o);
-        pMax(o);
-        flag(o, "drop-modules");
-        flag(o, "te-invert");
         return new TransferEntropyCriterion(o);
     }
 
@@ -73,10 +76,6 @@ public final class TransferEntropyCriterion implements Criterion {
         return new ModuleInteractions.Settings(dims, reduction, importance, o.integer("te-sketch", Math.max(64, dims)), seed);
     }
 
-    private static ModuleInteractions.Settings settings(MethodOptions o) {
-        return settings(o, 0);
-    }
-
     static double pMax(MethodOptions o) {
         double p = o.number("p-max", 0.9);
         if (!(p > 0 && p <= 1)) throw new Prune4jException("--p-max must be in (0, 1], got " + p);
@@ -96,20 +95,26 @@ public final class TransferEntropyCriterion implements Criterion {
 
     @Override
     public Object details() {
-        return analysis == null ? null : new Details(analysis, flag(options, "te-invert"), pMax(options), flag(options, "drop-modules"));
+        return analysis == null ? null : new Details(analysis, invert, pMax, dropModules);
     }
 
     /** What the report carries: the analysis and the allocation settings it fed. */
-    public record Details(ModuleInteractions.Analysis transferEntropy, boolean inverted, double pMax, boolean dropModules) {}
+    public record Details(ModuleInteractions.Analysis transferEntropy, boolean inverted, double pMax, boolean dropModules) {
+        /** The importance the allocation ranks modules by: the analysis's, negated under {@code --te-invert}. */
+        public double[] allocationImportance() {
+            double[] v = transferEntropy.importance().clone();
+            if (inverted) for (int i = 0; i < v.length; i++) v[i] = -v[i];
+            return v;
+        }
+    }
 
     @Override
     public Scores score(ScoringContext ctx) {
         ModuleInteractions.Settings s = settings(options, ctx.seed());
         analysis = ctx.cached("transfer-entropy:" + s, c -> ModuleInteractions.analyse(c.transformer(), c.windows(), c::passWithMoments, s));
-        double[] importance = analysis.importance().clone();
-        if (flag(options, "te-invert")) for (int i = 0; i < importance.length; i++) importance[i] = -importance[i];
+        Details d = (Details) details();
         Scores flap = new FlapCriterion().score(ctx);
         return new Scores(name(), flap.heads(), flap.channels(), flap.layers(), flap.standardised(),
-                new Scores.Modules(importance, pMax(options), flag(options, "drop-modules")));
+                new Scores.Modules(d.allocationImportance(), pMax, dropModules));
     }
 }

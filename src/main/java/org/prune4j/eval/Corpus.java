@@ -30,6 +30,11 @@ public final class Corpus {
         public String cliName() {
             return name().toLowerCase().replace('_', '-');
         }
+
+        /** The window (or truncation) used: the one given, else 128 for llm-pruner, else the model's context. */
+        public int window(int seqLen, int context) {
+            return seqLen > 0 ? seqLen : this == LLM_PRUNER ? Math.min(128, context) : context;
+        }
     }
 
     public static final String SEPARATOR = TextFiles.SEPARATOR;

@@ -44,7 +44,7 @@ public final class Perplexity {
     public static Result evaluate(Transformer model, Tokenizer tok, Path data, Corpus.Protocol protocol, int seqLen, TextRows rows,
                                   int batchTokens, ProgressListener progress) {
         int ctx = model.config().contextLength();
-        int len = seqLen > 0 ? seqLen : protocol == Corpus.Protocol.LLM_PRUNER ? Math.min(128, ctx) : ctx;
+        int len = protocol.window(seqLen, ctx);
         if (len > ctx) throw new Prune4jException("the evaluation window " + len + " exceeds the model's context length " + ctx);
         if (protocol != Corpus.Protocol.DOCUMENTS && len < 2) {
             throw new Prune4jException("the " + protocol.cliName() + " protocol needs an evaluation window of at least 2 tokens");

@@ -76,18 +76,12 @@ public final class TokenScorer {
      */
     public double[] scoreTargets(List<int[]> inputs, List<int[]> targets, ProgressListener progress) {
         double[] out = new double[inputs.size()];
-        int vocab = model.config().vocab();
         Batches.run(model, inputs, batchTokens, (chunks, ids) -> {
             Transformer.Hidden h = model.forward(chunks);
             int row = 0;
             for (int id : ids) {
                 int[] in = inputs.get(id), y = targets.get(id);
-                int first = row + in.length - y.length;
-                for (int b = 0; b < y.length; b += LOGIT_BLOCK) {
-                    int n = Math.min(LOGIT_BLOCK, y.length - b);
-                    float[] logits = model.logits(h, first + b, n);
-                    for (int j = 0; j < n; j++) out[id] -= LogSoftmax.logProb(logits, j * vocab, vocab, y[b + j]);
-                }
+                for (double v : nll(h, row + in.length - y.length, y, 0, y.length)) out[id] += v;
                 row += in.length;
             }
         }, progress, pool);
@@ -96,12 +90,17 @@ public final class TokenScorer {
 
     /** NLL of tokens 1..n-1 of one sequence whose hidden rows start at {@code row}. */
     private double[] nll(Transformer.Hidden h, int row, int[] s) {
+        return nll(h, row, s, 1, Math.max(0, s.length - 1));
+    }
+
+    /** NLL of y[from .. from+n), predicted by the hidden rows first .. first+n, logits a block at a time. */
+    private double[] nll(Transformer.Hidden h, int first, int[] y, int from, int n) {
         int vocab = model.config().vocab();
-        double[] nll = new double[Math.max(0, s.length - 1)];
-        for (int b = 0; b < s.length - 1; b += LOGIT_BLOCK) {
-            int n = Math.min(LOGIT_BLOCK, s.length - 1 - b);
-            float[] logits = model.logits(h, row + b, n);
-            for (int j = 0; j < n; j++) nll[b + j] = -LogSoftmax.logProb(logits, j * vocab, vocab, s[b + j + 1]);
+        double[] nll = new double[n];
+        for (int b = 0; b < n; b += LOGIT_BLOCK) {
+            int k = Math.min(LOGIT_BLOCK, n - b);
+            float[] logits = model.logits(h, first + b, k);
+            for (int j = 0; j < k; j++) nll[b + j] = -LogSoftmax.logProb(logits, j * vocab, vocab, y[from + b + j]);
         }
         return nll;
     }

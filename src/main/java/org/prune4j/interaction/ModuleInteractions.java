@@ -1,6 +1,5 @@
 package org.prune4j.interaction;
 
-import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.calib.ModuleSeries;
 import org.prune4j.engine.Transformer;
 import org.prune4j.linalg.Decompositions;
@@ -58,10 +57,6 @@ public final class ModuleInteractions {
                            int minTokens, int maxTokens, long regularised, long estimates, double seriesSeconds, double teSeconds) {}
 
     private ModuleInteractions() {}
-
-    public static Analysis analyse(Transformer tf, List<int[]> windows, CalibrationRunner runner, Settings s) {
-        return analyse(tf, windows, cols -> runner.run(tf, windows, cols), s);
-    }
 
     /**
      * @param pass runs one calibration pass of the given collectors over {@code windows} and returns them finished

@@ -48,6 +48,10 @@ public record PruneRequest(Method method, Calibration calibration, Evaluation ev
             return new Method(criterion, target, allocation, k, biasCompensation, mode, options);
         }
 
+        public Method withTarget(Target t) {
+            return new Method(criterion, t, allocation, constraints, biasCompensation, mode, options);
+        }
+
         public static Method of(String criterion, double ratio) {
             return new Method(criterion, Target.total(ratio), null, Constraints.defaults(), null, CalibrationMode.DENSE);
         }

@@ -42,8 +42,11 @@ public final class Pruner {
     public record Resolved(String criterion, String allocation, boolean biasCompensation, java.util.Map<String, String> options,
                            Constraints constraints) {}
 
-    /** Everything a run produced, for the report. */
-    /** @param methodDetails the criterion's own evidence for the report ({@link Criterion#details()}), or null */
+    /**
+     * Everything a run produced, for the report.
+     *
+     * @param methodDetails the criterion's own evidence for the report ({@link Criterion#details()}), or null
+     */
     public record Result(PruningPlan plan, Model pruned, CalibrationSet calibration, Perplexity.Result before,
                          Perplexity.Result after, Resolved resolved, Timings timings, long peakRssBytes, Object methodDetails) {}
 
@@ -156,13 +159,12 @@ public final class Pruner {
             scores.requireFinite();
             long t3 = System.nanoTime();
             Allocation allocation = Allocations.get(resolved.allocation());
-            PruneRequest.Method method = r.method().withConstraints(resolved.constraints());
+            Surgery.InputMeans inputMeans = resolved.biasCompensation() ? means(ctx) : null;
             for (int i = 0; i < ratios.length; i++) {
                 long a = System.nanoTime();
-                PruneRequest.Method m = new PruneRequest.Method(method.criterion(), new org.prune4j.alloc.Target(ratios[i], method.target().basis()),
-                        method.allocation(), method.constraints(), method.biasCompensation(), method.mode(), method.options());
-                PruningPlan plan = allocation.allocate(model.config(), scores, m.target(), m.constraints(), resolved.biasCompensation());
-                Model pruned = Surgery.apply(model, plan, plan.biasCompensation() ? means(ctx) : null);
+                org.prune4j.alloc.Target target = new org.prune4j.alloc.Target(ratios[i], r.method().target().basis());
+                PruningPlan plan = allocation.allocate(model.config(), scores, target, resolved.constraints(), resolved.biasCompensation());
+                Model pruned = Surgery.apply(model, plan, inputMeans);
                 long b = System.nanoTime();
                 double shared = i == 0 ? (t3 - t0) / 1e9 : 0;
                 Timings timings = new Timings(i == 0 ? (t2 - t1) / 1e9 : 0, i == 0 ? (t3 - t2) / 1e9 : 0, (b - a) / 1e9, 0, shared + (b - a) / 1e9);
@@ -182,8 +184,8 @@ public final class Pruner {
 
     private static PruneRequest withRatio(PruneRequest r, double ratio) {
         PruneRequest.Method m = r.method();
-        return new PruneRequest(new PruneRequest.Method(m.criterion(), new org.prune4j.alloc.Target(ratio, m.target().basis()), m.allocation(),
-                m.constraints(), m.biasCompensation(), m.mode(), m.options()), r.calibration(), r.evaluation(), r.runtime(), r.seed(), r.fixedPlan());
+        return new PruneRequest(m.withTarget(new org.prune4j.alloc.Target(ratio, m.target().basis())), r.calibration(), r.evaluation(), r.runtime(),
+                r.seed(), r.fixedPlan());
     }
 
     /** The request's defaults filled in from the criterion's published settings. */
