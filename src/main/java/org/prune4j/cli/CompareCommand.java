@@ -68,6 +68,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--speed-tokens", defaultValue = "256", description = "Prompt tokens of the speed measurement of every model (0: none; decode a quarter of it) (default: ${DEFAULT-VALUE})")
     int speedTokens;
 
+    @Option(names = "--jobs", defaultValue = "1", description = "Grid jobs (the dense model, each method) run side by side, each with threads/jobs "
+            + "engine threads; speeds are then measured one model at a time (default: ${DEFAULT-VALUE})")
+    int jobs;
+
     @Option(names = "--out", required = true, description = "Output folder (a folder of the same comparison is resumed)")
     Path out;
 
@@ -83,6 +87,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (calibLen < 2 || calibSamples < 0 || limit < 0 || speedTokens < 0) {
             throw new Prune4jException("--calib-len must be >= 2, and --calib-samples, --limit and --speed-tokens >= 0");
         }
+        if (jobs < 1 || jobs > 64) throw new Prune4jException("--jobs must be in 1..64, got " + jobs);
         List<String> names = new ArrayList<>();
         for (String m : methods) {
             Criterion c = Criteria.get(m.strip());
@@ -109,7 +114,8 @@ public final class CompareCommand implements Callable<Integer> {
         double[] rs = ratios.stream().mapToDouble(Double::doubleValue).distinct().sorted().toArray();
         long t0 = System.nanoTime();
         try (Model model = opts.loadWithTokenizer()) {
-            List<ComparisonGrid.Cell> cells = ComparisonGrid.run(model, cfg, names, rs, out, this::request, opts.threads,
+            requireMemoryForJobs(model, rs.length);
+            List<ComparisonGrid.Cell> cells = ComparisonGrid.run(model, cfg, names, rs, out, this::request, opts.threads, jobs,
                     label -> new Progress(label, !noProgress));
             ComparisonOutputs.write(cfg, cells, out);
             if (json) {
@@ -124,6 +130,21 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A job holds the pruned models of all its ratios at once (float32 copies, each at most the dense size) besides
+     * the shared dense model: refuse, with the numbers, a --jobs that the heap cannot hold.
+     */
+    private void requireMemoryForJobs(Model model, int ratioCount) {
+        if (jobs == 1) return;
+        long perJob = (ratioCount + 1L) * model.config().totalParameters() * Float.BYTES;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (jobs * perJob > heap * 0.8) {
+            throw new Prune4jException(String.format("--jobs %d needs about %.1f GiB of heap (%d jobs × %.1f GiB: %d pruned float32 copies each), "
+                    + "the JVM has %.1f GiB: use fewer jobs or a larger -Xmx (PRUNE4J_JAVA_OPTS)", jobs, jobs * perJob / 1073741824.0, jobs,
+                    perJob / 1073741824.0, ratioCount + 1, heap / 1073741824.0));
+        }
     }
 
     private PruneRequest request(String method) {

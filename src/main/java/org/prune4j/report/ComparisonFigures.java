@@ -118,10 +118,13 @@ final class ComparisonFigures {
         return chart;
     }
 
-    /** Per method, the pruning wall time over all its ratios (scoring once) and the process peak RSS after it. */
+    /**
+     * Per method, the pruning wall time over all its ratios (scoring once) and the peak RSS while it pruned (the
+     * high-water mark is reset before each method; with --jobs > 1 it and the wall time are shared with the jobs beside it).
+     */
     private static CategoryChart costChart(List<ComparisonGrid.Cell> cells, List<String> methods) {
         CategoryChart chart = new CategoryChartBuilder().width(Math.max(700, 90 * methods.size())).height(450)
-                .title("Pruning cost per method: wall seconds (all ratios) and process peak RSS (MiB / 100)").xAxisTitle("method").yAxisTitle("").build();
+                .title("Pruning cost per method: wall seconds (all ratios) and peak RSS (MiB / 100)").xAxisTitle("method").yAxisTitle("").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         List<Double> secs = new ArrayList<>(), rss = new ArrayList<>();
         for (String m : methods) {

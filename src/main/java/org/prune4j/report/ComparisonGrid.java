@@ -17,7 +17,9 @@ import org.prune4j.plan.LayerPlan;
 import org.prune4j.plan.PruningPlan;
 import org.prune4j.prune.PruneRequest;
 import org.prune4j.prune.Pruner;
+import org.prune4j.surgery.Surgery;
 import org.prune4j.util.AtomicOutput;
+import org.prune4j.util.ProcessMemory;
 import org.prune4j.util.ProgressListener;
 import org.prune4j.util.Prune4jException;
 
@@ -65,11 +67,20 @@ public final class ComparisonGrid {
      * One row of the grid (the dense model has method "dense" and ratio 0).
      *
      * @param keptFraction per layer of the dense model, the fraction of its parameters kept (0 for a removed layer)
+     * @param peakRssBytes the process's peak resident memory while the method pruned (its high-water mark is reset
+     *                     before each method when jobs = 1; with jobs > 1 it is shared by the jobs running together)
+     * @param jobs         how many grid jobs ran side by side (0 in cells written before --jobs existed: one)
      */
     public record Cell(String method, double ratio, double removedFraction, long parameters, List<Ppl> ppl, List<ZeroShot.TaskResult> tasks,
                        Double average, double pruneSeconds, long peakRssBytes, Double prefillTokPerSec, Double decodeTokPerSec,
                        Double prefillVsDense, Double decodeVsDense, int[] keptHeads, int[] keptChannels, double[] keptFraction,
-                       Map<String, String> methodOptions) {}
+                       Map<String, String> methodOptions, int jobs) {
+        /** The same cell with its speed (measured after the jobs). */
+        Cell withSpeed(Speed s) {
+            return new Cell(method, ratio, removedFraction, parameters, ppl, tasks, average, pruneSeconds, peakRssBytes, s.prefill(), s.decode(),
+                    s.prefillVsDense(), s.decodeVsDense(), keptHeads, keptChannels, keptFraction, methodOptions, jobs);
+        }
+    }
 
     private ComparisonGrid() {}
 
@@ -80,11 +91,16 @@ public final class ComparisonGrid {
 
     /**
      * Runs what is missing of the grid and returns every cell (dense first, then method by method, ratio by ratio).
+     * With {@code jobs > 1} the dense model and the methods run side by side (each with threads / jobs engine
+     * threads); their speed is then measured afterwards, one model at a time, so that no measurement shares the CPU
+     * with another job. A failing job does not stop the others: what finished is on disk, and the first failure is
+     * thrown at the end.
      *
      * @param requestFor the prune request of a method (calibration, options, seed); the ratio is set per cell
      */
     public static List<Cell> run(Model model, Config cfg, List<String> methods, double[] ratios, Path out,
-                                 Function<String, PruneRequest> requestFor, int threads, Function<String, ProgressListener> progress) {
+                                 Function<String, PruneRequest> requestFor, int threads, int jobs, Function<String, ProgressListener> progress) {
+        if (jobs < 1) throw new Prune4jException("--jobs must be at least 1, got " + jobs);
         Path cells = out.resolve("cells");
         requireSameConfig(out, cfg);
         try {
@@ -93,42 +109,147 @@ public final class ComparisonGrid {
             throw Prune4jException.inFile(cells, "cannot be created: " + e.getMessage());
         }
         writeJson(out.resolve("grid.json"), Map.of("config", cfg, "methods", methods, "ratios", ratios), true);
-        List<Cell> all = new ArrayList<>();
-        Cell dense = load(cells.resolve(cellName("dense", 0)));
-        if (dense == null) {
-            dense = evaluate(model, "dense", 0, PruningPlan.keepAll(model.config()), model, cfg, 0, null, java.util.Map.of(), threads, progress);
-            writeJson(cells.resolve(cellName("dense", 0)), dense, true);
+        int jobThreads = Math.max(1, threads / jobs);
+        boolean inlineSpeed = jobs == 1;
+        List<Runnable> work = new ArrayList<>();
+        if (load(cells.resolve(cellName("dense", 0))) == null) {
+            work.add(() -> {
+                Cell dense = evaluate(model, "dense", 0, PruningPlan.keepAll(model.config()), model, cfg, 0, null, Map.of(), jobThreads, jobs,
+                        inlineSpeed, progress);
+                writeCell(cells, dense, PruningPlan.keepAll(model.config()), model.config());
+            });
         }
-        all.add(dense);
         for (String method : methods) {
-            Cell[] row = new Cell[ratios.length];
             List<Integer> missing = new ArrayList<>();
-            for (int k = 0; k < ratios.length; k++) if ((row[k] = load(cells.resolve(cellName(method, ratios[k])))) == null) missing.add(k);
-            if (!missing.isEmpty()) {
-                double[] todo = missing.stream().mapToDouble(k -> ratios[k]).toArray();
-                List<Pruner.Result> results = Pruner.runRatios(model, requestFor.apply(method), todo, progress);
-                for (int i = 0; i < todo.length; i++) {
-                    Pruner.Result res = results.get(i);
-                    try (Model pruned = res.pruned()) {
-                        Cell c = evaluate(pruned, method, todo[i], res.plan(), model, cfg, res.timings().total(), res.peakRssBytes(),
-                                res.resolved().options(), threads, progress);
-                        writeJson(cells.resolve(cellName(method, todo[i])), c, true);
-                        row[missing.get(i)] = c;
-                    }
+            for (int k = 0; k < ratios.length; k++) if (load(cells.resolve(cellName(method, ratios[k]))) == null) missing.add(k);
+            if (missing.isEmpty()) continue;
+            double[] todo = missing.stream().mapToDouble(k -> ratios[k]).toArray();
+            work.add(() -> runMethod(model, method, todo, cfg, cells, withThreads(requestFor.apply(method), jobThreads), jobThreads, jobs, inlineSpeed, progress));
+        }
+        runAll(work, jobs);
+        if (cfg.speedTokens() > 0) measureMissingSpeed(model, cfg, methods, ratios, cells, threads);
+        List<Cell> all = new ArrayList<>();
+        all.add(load(cells.resolve(cellName("dense", 0))));
+        for (String method : methods) for (double r : ratios) all.add(load(cells.resolve(cellName(method, r))));
+        return all;
+    }
+
+    /** One method scored once and cut at every missing ratio; each cell is on disk as soon as it is evaluated. */
+    private static void runMethod(Model model, String method, double[] todo, Config cfg, Path cells, PruneRequest request, int threads, int jobs,
+                                  boolean inlineSpeed, Function<String, ProgressListener> progress) {
+        // Per-method peak memory: the high-water mark is reset when this method alone runs (shared when jobs > 1).
+        if (jobs == 1) ProcessMemory.resetPeak();
+        List<Pruner.Result> results = Pruner.runRatios(model, request, todo, progress);
+        for (int i = 0; i < todo.length; i++) {
+            Pruner.Result res = results.get(i);
+            try (Model pruned = res.pruned()) {
+                Cell c = evaluate(pruned, method, todo[i], res.plan(), model, cfg, res.timings().total(), res.peakRssBytes(), res.resolved().options(),
+                        threads, jobs, inlineSpeed, progress);
+                writeCell(cells, c, res.plan(), model.config());
+            }
+        }
+    }
+
+    /** Runs the jobs on {@code jobs} threads (inline for one); every job runs even when another fails. */
+    private static void runAll(List<Runnable> work, int jobs) {
+        if (jobs == 1 || work.size() <= 1) {
+            for (Runnable r : work) r.run();
+            return;
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(jobs, work.size()),
+                Thread.ofPlatform().name("prune4j-compare-", 0).factory());
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (Runnable r : work) futures.add(pool.submit(r));
+            RuntimeException first = null;
+            for (var f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (first == null) first = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Prune4jException("the comparison was interrupted; what finished is in cells/ and a rerun resumes");
                 }
             }
-            all.addAll(List.of(row));
+            if (first != null) throw first;
+        } finally {
+            pool.shutdownNow();
         }
-        return all;
+    }
+
+    /**
+     * Measures, one model at a time, the speed of every cell that has none yet (cells computed with jobs > 1): the
+     * model is rebuilt from the cell's saved plan, which fixes every shape the speed depends on (compensation biases
+     * are present, with zero values: the same work).
+     */
+    private static void measureMissingSpeed(Model model, Config cfg, List<String> methods, double[] ratios, Path cells, int threads) {
+        List<String> names = new ArrayList<>();
+        names.add(cellName("dense", 0));
+        for (String m : methods) for (double r : ratios) names.add(cellName(m, r));
+        for (String name : names) {
+            Path file = cells.resolve(name);
+            Cell c = load(file);
+            if (c == null || c.prefillTokPerSec() != null) continue;
+            Path planFile = cells.resolve(name.replace(".json", ".plan.json"));
+            if (!Files.exists(planFile)) throw Prune4jException.inFile(planFile, "is missing: the speed of " + name + " cannot be measured (delete the cell to recompute it)");
+            PruningPlan plan = org.prune4j.plan.PlanJson.read(planFile);
+            plan.validate(model.config());
+            Surgery.InputMeans zeros = plan.biasCompensation() ? zeroMeans(model.config()) : null;
+            try (Model m = c.method().equals("dense") ? null : Surgery.apply(model, plan, zeros)) {
+                Speed s = speed(m == null ? model : m, model, cfg, threads);
+                writeJson(file, c.withSpeed(s), true);
+            }
+        }
+    }
+
+    private static Surgery.InputMeans zeroMeans(ModelConfig c) {
+        double[][] o = new double[c.layerCount()][], d = new double[c.layerCount()][];
+        for (int l = 0; l < c.layerCount(); l++) {
+            o[l] = new double[c.layer(l).heads() * c.layer(l).headDim()];
+            d[l] = new double[c.layer(l).ffnDim()];
+        }
+        return new Surgery.InputMeans(o, d);
+    }
+
+    private static void writeCell(Path cells, Cell c, PruningPlan plan, ModelConfig dense) {
+        String name = cellName(c.method(), c.ratio());
+        // The plan first: a cell on disk always has its plan beside it (prune4j prune --plan rebuilds the model).
+        writeJson(cells.resolve(name.replace(".json", ".plan.json")), org.prune4j.plan.PlanJson.Plan.of(plan, dense), true);
+        writeJson(cells.resolve(name), c, true);
+    }
+
+    private static PruneRequest withThreads(PruneRequest r, int threads) {
+        return new PruneRequest(r.method(), r.calibration(), r.evaluation(), new PruneRequest.Runtime(threads, r.runtime().passTokens()), r.seed(),
+                r.fixedPlan());
+    }
+
+    /** Prefill/decode tokens per second of a model and relative to its dense parent. */
+    record Speed(double prefill, double decode, double prefillVsDense, double decodeVsDense) {}
+
+    /** The VM's speed drifts: the model and its dense parent alternate in one window, each side's best kept. */
+    static Speed speed(Model m, Model dense, Config cfg, int threads) {
+        int prompt = Math.min(cfg.speedTokens(), m.config().contextLength() / 2), gen = Math.max(1, prompt / 4);
+        Benchmark.Result b = null, d = null;
+        try (Transformer tf = new Transformer(m, threads); Transformer dtf = m == dense ? null : new Transformer(dense, threads)) {
+            Benchmark.run(tf, prompt, gen, 3, 1);
+            if (dtf != null) Benchmark.run(dtf, prompt, gen, 3, 1);
+            for (int round = 0; round < 3; round++) {
+                if (dtf != null) d = d == null ? Benchmark.run(dtf, prompt, gen, 0, 1) : Benchmark.best(d, Benchmark.run(dtf, prompt, gen, 0, 1));
+                b = b == null ? Benchmark.run(tf, prompt, gen, 0, 1) : Benchmark.best(b, Benchmark.run(tf, prompt, gen, 0, 1));
+            }
+        }
+        return new Speed(b.prefillTokPerSec(), b.decodeTokPerSec(), d == null ? 1.0 : b.prefillTokPerSec() / d.prefillTokPerSec(),
+                d == null ? 1.0 : b.decodeTokPerSec() / d.decodeTokPerSec());
     }
 
     /** @param peakRssBytes the pruning run's peak RSS, or null to take the process's after the evaluation (dense) */
     private static Cell evaluate(Model m, String method, double ratio, PruningPlan plan, Model dense, Config cfg, double pruneSeconds,
-                                 Long peakRssBytes, Map<String, String> options, int threads, Function<String, ProgressListener> progress) {
+                                 Long peakRssBytes, Map<String, String> options, int threads, int jobs, boolean measureSpeed,
+                                 Function<String, ProgressListener> progress) {
         ModelConfig dc = dense.config();
         List<Ppl> ppl = new ArrayList<>();
         List<ZeroShot.TaskResult> tasks = new ArrayList<>();
-        Double prefill = null, decode = null, prefillRel = null, decodeRel = null;
         String label = method.equals("dense") ? "dense" : method + " " + ratio;
         try (Transformer tf = new Transformer(m, threads)) {
             for (PplSpec p : cfg.ppl()) {
@@ -145,23 +266,7 @@ public final class ComparisonGrid {
                 tasks.add(r);
                 sum += r.headline();
             }
-            if (cfg.speedTokens() > 0) {
-                // The VM's speed drifts: the model and its dense parent alternate in one window, each side's best kept.
-                int prompt = Math.min(cfg.speedTokens(), m.config().contextLength() / 2), gen = Math.max(1, prompt / 4);
-                Benchmark.Result b = null, d = null;
-                try (Transformer dtf = m == dense ? null : new Transformer(dense, threads)) {
-                    Benchmark.run(tf, prompt, gen, 3, 1);
-                    if (dtf != null) Benchmark.run(dtf, prompt, gen, 3, 1);
-                    for (int round = 0; round < 3; round++) {
-                        if (dtf != null) d = d == null ? Benchmark.run(dtf, prompt, gen, 0, 1) : Benchmark.best(d, Benchmark.run(dtf, prompt, gen, 0, 1));
-                        b = b == null ? Benchmark.run(tf, prompt, gen, 0, 1) : Benchmark.best(b, Benchmark.run(tf, prompt, gen, 0, 1));
-                    }
-                }
-                prefill = b.prefillTokPerSec();
-                decode = b.decodeTokPerSec();
-                prefillRel = d == null ? 1.0 : prefill / d.prefillTokPerSec();
-                decodeRel = d == null ? 1.0 : decode / d.decodeTokPerSec();
-            }
+            Speed speed = cfg.speedTokens() > 0 && measureSpeed ? speed(m, dense, cfg, threads) : null;
             int n = dc.layerCount();
             int[] heads = new int[n], channels = new int[n];
             double[] kept = new double[n];
@@ -174,8 +279,9 @@ public final class ComparisonGrid {
             }
             Double avg = tasks.isEmpty() ? null : sum / tasks.size();
             return new Cell(method, ratio, 1 - (double) m.config().totalParameters() / dc.totalParameters(), m.config().totalParameters(), ppl, tasks,
-                    avg, pruneSeconds, peakRssBytes != null ? peakRssBytes : org.prune4j.util.ProcessMemory.peakRss(), prefill, decode, prefillRel,
-                    decodeRel, heads, channels, kept, options);
+                    avg, pruneSeconds, peakRssBytes != null ? peakRssBytes : ProcessMemory.peakRss(), speed == null ? null : speed.prefill(),
+                    speed == null ? null : speed.decode(), speed == null ? null : speed.prefillVsDense(), speed == null ? null : speed.decodeVsDense(),
+                    heads, channels, kept, options, jobs);
         }
     }
 

@@ -48,7 +48,7 @@ public final class ComparisonOutputs {
         StringBuilder b = new StringBuilder("method,ratio,removed_fraction,parameters");
         for (ComparisonGrid.Ppl p : first.ppl()) b.append(",ppl:").append(quote(p.label()));
         for (ZeroShot.TaskResult t : first.tasks()) b.append(',').append(t.task()).append(",").append(t.task()).append("_stderr");
-        b.append(",average,prune_seconds,peak_rss_bytes,prefill_tok_s,decode_tok_s,prefill_vs_dense,decode_vs_dense\n");
+        b.append(",average,prune_seconds,peak_rss_bytes,prefill_tok_s,decode_tok_s,prefill_vs_dense,decode_vs_dense,jobs\n");
         for (ComparisonGrid.Cell c : cells) {
             b.append(c.method()).append(',').append(fmt(c.ratio())).append(',').append(fmt(c.removedFraction())).append(',').append(c.parameters());
             for (ComparisonGrid.Ppl p : c.ppl()) b.append(',').append(fmt(p.perplexity()));
@@ -57,7 +57,7 @@ public final class ComparisonOutputs {
                     .append(',').append(c.prefillTokPerSec() == null ? "" : fmt(c.prefillTokPerSec())).append(',')
                     .append(c.decodeTokPerSec() == null ? "" : fmt(c.decodeTokPerSec())).append(',')
                     .append(c.prefillVsDense() == null ? "" : fmt(c.prefillVsDense())).append(',')
-                    .append(c.decodeVsDense() == null ? "" : fmt(c.decodeVsDense())).append('\n');
+                    .append(c.decodeVsDense() == null ? "" : fmt(c.decodeVsDense())).append(',').append(Math.max(1, c.jobs())).append('\n');
         }
         return b.toString();
     }

@@ -13,6 +13,19 @@ public final class ProcessMemory {
         return status("VmHWM:");
     }
 
+    /**
+     * Resets the peak resident set size to the current one (Linux: "5" to /proc/self/clear_refs), so that the next
+     * {@link #peakRss()} is the peak of what follows. Returns false where the kernel does not allow it.
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Current resident set size (VmRSS), bytes; -1 when unknown. */
     public static long currentRss() {
         return status("VmRSS:");

@@ -90,5 +90,28 @@ class CompareTest {
         Files.writeString(foreign.resolve("notes.txt"), "mine");
         assertThat(CliRunner.run(args(foreign, "magnitude", "8")).err()).contains("not a prune4j comparison");
         assertThat(CliRunner.run(args(TestData.tempDir().resolve("x"), "magnitude,oracle", "8")).err()).contains("unknown pruning method 'oracle'");
+
+        // --jobs 2: the dense model and the methods side by side give the same plans and numbers; speeds come after.
+        Path par = TestData.tempDir().resolve("cmp-jobs");
+        String[] a = args(par, "magnitude,wanda-sp,random", "8");
+        String[] withJobs = java.util.Arrays.copyOf(a, a.length + 2);
+        withJobs[a.length] = "--jobs";
+        withJobs[a.length + 1] = "2";
+        CliRunner.Outcome j = CliRunner.run(withJobs);
+        assertThat(j.exit()).as(j.err()).isZero();
+        JsonNode serial = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("cells");
+        JsonNode parallel = new ObjectMapper().readTree(par.resolve("results.json").toFile()).path("cells");
+        assertThat(parallel.size()).isEqualTo(serial.size());
+        for (int i = 0; i < serial.size(); i++) {
+            String name = serial.get(i).path("method").asText() + " " + serial.get(i).path("ratio").asDouble();
+            assertThat(parallel.get(i).path("ppl")).as(name).isEqualTo(serial.get(i).path("ppl"));
+            assertThat(parallel.get(i).path("tasks").toString().replaceAll("\"seconds\":[^,}]*", ""))
+                    .as(name).isEqualTo(serial.get(i).path("tasks").toString().replaceAll("\"seconds\":[^,}]*", ""));
+            assertThat(parallel.get(i).path("jobs").asInt()).isEqualTo(2);
+            assertThat(parallel.get(i).path("prefillVsDense").asDouble()).as(name).isPositive();
+        }
+        for (String plan : List.of("magnitude-0.2000.plan.json", "wanda-sp-0.5000.plan.json", "random-0.5000.plan.json")) {
+            assertThat(par.resolve("cells").resolve(plan)).hasSameTextualContentAs(out.resolve("cells").resolve(plan));
+        }
     }
 }
