@@ -3,6 +3,7 @@ package org.prune4j.cli;
 import org.prune4j.io.ExportFormat;
 import org.prune4j.model.Model;
 import org.prune4j.tensor.DType;
+import org.prune4j.util.Prune4jException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,6 +40,7 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DType dt = CliParsing.dtype(dtype);
+        if (shardMb < 0 || shardMb > 1 << 20) throw new Prune4jException("--shard-mb must be 0 (one file) or 1.." + (1 << 20) + " MiB, got " + shardMb);
         long t0 = System.nanoTime();
         try (Model model = opts.load()) {
             ExportFormat.of(to).write(model, out, dt, shardMb * 1024 * 1024, force);

@@ -70,6 +70,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give --data (perplexity), --tasks (zero-shot) or both");
         }
         if (limit < 0) throw new org.prune4j.util.Prune4jException("--limit must be 0 (all) or positive, got " + limit);
+        if (seqLen < 0) throw new org.prune4j.util.Prune4jException("--seq-len must be 0 (the protocol's default) or positive, got " + seqLen);
         if (batchTokens < 1) throw new org.prune4j.util.Prune4jException("--batch-tokens must be at least 1, got " + batchTokens);
         long t0 = System.nanoTime();
         try (Model model = opts.loadWithTokenizer(); Transformer tf = new Transformer(model, opts.threads)) {

@@ -27,6 +27,7 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PruneRequest r = prune.request(null, opts.threads);
         try (Model model = opts.load()) {
+            prune.requireFits(r, model.config());
             Pruner.Result res = Pruner.run(model, r, label -> new Progress(label, false), false);
             RunReport rep = RunReport.of(r, res, model.config(), opts.model.toString(), null, null, null);
             prune.writeFigures(res, model.config(), opts.model.toString());

@@ -57,6 +57,7 @@ public final class PruneCommand implements Callable<Integer> {
         if (Files.exists(out) && !force) throw Prune4jException.inFile(out, "already exists; choose another --out or pass --force");
         PruneRequest r = prune.request(PruneOptions.evaluation(eval, protocol, seqLen, allowOverlap), opts.threads);
         try (Model model = opts.load()) {
+            prune.requireFits(r, model.config());
             Pruner.Result res = Pruner.run(model, r, label -> new Progress(label, !noProgress), true);
             long t0 = System.nanoTime();
             fmt.write(res.pruned(), out, null, 0, force);

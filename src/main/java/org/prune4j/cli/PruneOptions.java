@@ -153,4 +153,17 @@ public final class PruneOptions {
             System.err.println("prune4j: warning: figures not written to " + figures + " (" + e + ")");
         }
     }
+
+    /** A --protect or --plan that does not fit the model is refused, naming the option or plan file, before any work. */
+    void requireFits(PruneRequest r, org.prune4j.model.ModelConfig c) {
+        for (int l : protect) {
+            if (l < 0 || l >= c.layerCount()) throw new Prune4jException("--protect names layer " + l + "; the model has layers 0.." + (c.layerCount() - 1));
+        }
+        if (r.fixedPlan() == null) return;
+        try {
+            r.fixedPlan().validate(c);
+        } catch (Prune4jException e) {
+            throw Prune4jException.inFile(plan, e.getMessage());
+        }
+    }
 }

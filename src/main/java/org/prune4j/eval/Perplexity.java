@@ -45,7 +45,7 @@ public final class Perplexity {
                                   int batchTokens, ProgressListener progress) {
         int ctx = model.config().contextLength();
         int len = protocol.window(seqLen, ctx);
-        if (len > ctx) throw new Prune4jException("the evaluation window " + len + " exceeds the model's context length " + ctx);
+        if (len > ctx) throw new Prune4jException("the evaluation window (--seq-len) " + len + " exceeds the model's context length " + ctx);
         if (protocol != Corpus.Protocol.DOCUMENTS && len < 2) {
             throw new Prune4jException("the " + protocol.cliName() + " protocol needs an evaluation window of at least 2 tokens");
         }

@@ -72,8 +72,19 @@ public final class GgufFile implements AutoCloseable {
             tensors.put(name, new TensorInfo(name, dims, dt, i64("offset of " + name)));
         }
         long align = metadata.get("general.alignment") instanceof Long a ? a : 32;
-        if (align <= 0 || (align & (align - 1)) != 0) throw Prune4jException.inFile(file.path(), "bad general.alignment " + align);
+        if (align <= 0 || align > 1 << 20 || (align & (align - 1)) != 0) throw Prune4jException.inFile(file.path(), "bad general.alignment " + align);
         dataStart = (pos + align - 1) / align * align;
+        // Every tensor inside the data section, aligned, rows whole blocks, no two sharing bytes: checked before any is read.
+        List<HeaderChecks.Span> spans = new ArrayList<>();
+        for (TensorInfo t : tensors.values()) {
+            long n = HeaderChecks.elements(file.path(), t.name(), t.dims(), 1L << 40);
+            if (t.dims()[0] % t.dtype().blockSize != 0) {
+                throw Prune4jException.inFile(file.path(), "tensor " + t.name() + " is " + t.dtype() + " with rows of " + t.dims()[0]
+                        + " values, not a multiple of its block of " + t.dtype().blockSize);
+            }
+            spans.add(new HeaderChecks.Span(t.name(), t.offset(), t.dtype().bytesFor(n)));
+        }
+        HeaderChecks.requireLayout(file.path(), spans, Math.max(0, file.size() - dataStart), align);
     }
 
     public static GgufFile open(Path path) {

@@ -40,27 +40,49 @@ public final class GgufModelReader {
         if (!arch.equals("llama") && !arch.equals("deci") && !arch.equals("qwen2")) {
             throw Prune4jException.inFile(g.path(), "architecture '" + arch + "' is not supported (llama, deci, qwen2 are)");
         }
-        int layers = (int) num(md, arch + ".block_count", g);
-        int hidden = (int) num(md, arch + ".embedding_length", g);
-        int[] heads = perLayer(md, arch + ".attention.head_count", layers, g, null);
-        int[] kvHeads = perLayer(md, arch + ".attention.head_count_kv", layers, g, heads);
-        int[] ffn = perLayer(md, arch + ".feed_forward_length", layers, g, null);
-        float eps = (float) num(md, arch + ".attention.layer_norm_rms_epsilon", g);
-        float theta = md.containsKey(arch + ".rope.freq_base") ? (float) num(md, arch + ".rope.freq_base", g) : 10000f;
-        int ctx = (int) num(md, arch + ".context_length", g);
+        Object f = g.path();
+        int layers = HeaderChecks.count(f, arch + ".block_count", (long) num(md, arch + ".block_count", g), 1,
+                Math.min(HeaderChecks.MAX_LAYERS, g.tensors().size()));
+        HeaderChecks.requireLayerIndices(f, arch + ".block_count", g.tensors().keySet(), "blk.", layers);
+        int hidden = HeaderChecks.count(f, arch + ".embedding_length", (long) num(md, arch + ".embedding_length", g), 1, HeaderChecks.MAX_HIDDEN);
+        int[] heads = perLayer(md, arch + ".attention.head_count", layers, g, null, HeaderChecks.MAX_HEADS);
+        int[] kvHeads = perLayer(md, arch + ".attention.head_count_kv", layers, g, heads, HeaderChecks.MAX_HEADS);
+        int[] ffn = perLayer(md, arch + ".feed_forward_length", layers, g, null, HeaderChecks.MAX_FFN);
+        float eps = HeaderChecks.positive(f, arch + ".attention.layer_norm_rms_epsilon", num(md, arch + ".attention.layer_norm_rms_epsilon", g));
+        float theta = md.containsKey(arch + ".rope.freq_base") ? HeaderChecks.positive(f, arch + ".rope.freq_base", num(md, arch + ".rope.freq_base", g)) : 10000f;
+        int ctx = HeaderChecks.count(f, arch + ".context_length", (long) num(md, arch + ".context_length", g), 1, HeaderChecks.MAX_CONTEXT);
         int firstHeads = java.util.Arrays.stream(heads).filter(h -> h > 0).findFirst().orElse(1);
-        int headDim = md.containsKey(arch + ".attention.key_length") ? (int) num(md, arch + ".attention.key_length", g) : hidden / firstHeads;
+        int headDim = md.containsKey(arch + ".attention.key_length")
+                ? HeaderChecks.count(f, arch + ".attention.key_length", (long) num(md, arch + ".attention.key_length", g), 1, HeaderChecks.MAX_HEAD_DIM)
+                : hidden / firstHeads;
+        // prune4j's engine has equal key and value heads and rotates the whole head: refuse what would run wrong.
+        if (md.containsKey(arch + ".attention.value_length") && (long) num(md, arch + ".attention.value_length", g) != headDim) {
+            throw Prune4jException.inFile(f, arch + ".attention.value_length " + (long) num(md, arch + ".attention.value_length", g)
+                    + " differs from the key length " + headDim + " (not supported)");
+        }
+        if (md.containsKey(arch + ".rope.dimension_count") && (long) num(md, arch + ".rope.dimension_count", g) != headDim) {
+            throw Prune4jException.inFile(f, arch + ".rope.dimension_count " + (long) num(md, arch + ".rope.dimension_count", g)
+                    + " differs from the head dimension " + headDim + " (partial rotary embeddings are not supported)");
+        }
 
         Tokenizer tok = md.containsKey("tokenizer.ggml.model") ? GgufTokenizers.read(g) : null;
         Matrix emb = g.matrix(TensorRole.TOKEN_EMBEDDING.ggufName(0));
         int vocab = emb.rows();
+        if (md.containsKey(arch + ".vocab_size") && (long) num(md, arch + ".vocab_size", g) != vocab) {
+            throw Prune4jException.inFile(f, arch + ".vocab_size " + (long) num(md, arch + ".vocab_size", g) + " differs from the "
+                    + vocab + " rows of token_embd.weight");
+        }
+        if (tok != null && tok.vocabSize() != vocab) {
+            throw Prune4jException.inFile(f, "the tokenizer has " + tok.vocabSize() + " tokens but token_embd.weight has " + vocab + " rows");
+        }
         boolean tied = !g.tensors().containsKey(TensorRole.OUTPUT.ggufName(0));
         List<LayerShape> shapes = new ArrayList<>();
         List<LayerWeights> lw = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             // Which sub-blocks and optional biases a layer has is read off the tensors present.
-            boolean att = heads[l] > 0 && g.tensors().containsKey(TensorRole.Q.ggufName(l));
-            boolean mlp = ffn[l] > 0 && g.tensors().containsKey(TensorRole.UP.ggufName(l));
+            // The counts say which sub-blocks a layer has; the tensors must agree (a missing ffn_up is not a removed MLP).
+            boolean att = present(g, l, heads[l] > 0, arch + ".attention.head_count", TensorRole.Q, TensorRole.K, TensorRole.V, TensorRole.O);
+            boolean mlp = present(g, l, ffn[l] > 0, arch + ".feed_forward_length", TensorRole.GATE, TensorRole.UP, TensorRole.DOWN);
             boolean qkvBias = att && g.tensors().containsKey(TensorRole.Q_BIAS.ggufName(l));
             boolean oBias = att && g.tensors().containsKey(TensorRole.O_BIAS.ggufName(l));
             boolean downBias = mlp && g.tensors().containsKey(TensorRole.DOWN_BIAS.ggufName(l));
@@ -90,6 +112,16 @@ public final class GgufModelReader {
         return new Model(cfg, new ModelWeights(emb, lw, norm, out), tok, g, g.path());
     }
 
+    /** Whether a sub-block is there: all its tensors when the count is positive, none when it is 0, else an error. */
+    private static boolean present(GgufFile g, int l, boolean counted, String field, TensorRole... roles) {
+        for (TensorRole r : roles) {
+            boolean has = g.tensors().containsKey(r.ggufName(l));
+            if (counted && !has) throw Prune4jException.inFile(g.path(), "missing tensor " + r.ggufName(l) + " (" + field + " of layer " + l + " is not 0)");
+            if (!counted && has) throw Prune4jException.inFile(g.path(), "holds " + r.ggufName(l) + " but " + field + " of layer " + l + " is 0");
+        }
+        return counted;
+    }
+
     static String str(Map<String, Object> md, String key, GgufFile g) {
         if (!(md.get(key) instanceof String s)) throw Prune4jException.inFile(g.path(), "missing or non-string metadata " + key);
         return s;
@@ -101,15 +133,18 @@ public final class GgufModelReader {
     }
 
     /** A per-layer value stored either as one scalar or as an array of block_count entries. */
-    private static int[] perLayer(Map<String, Object> md, String key, int layers, GgufFile g, int[] fallback) {
+    private static int[] perLayer(Map<String, Object> md, String key, int layers, GgufFile g, int[] fallback, int max) {
         Object v = md.get(key);
         int[] out = new int[layers];
         if (v == null && fallback != null) return fallback.clone();
         if (v instanceof Number n) {
-            java.util.Arrays.fill(out, n.intValue());
+            java.util.Arrays.fill(out, HeaderChecks.count(g.path(), key, n.longValue(), 0, max));
         } else if (v instanceof List<?> l) {
             if (l.size() != layers) throw Prune4jException.inFile(g.path(), key + " has " + l.size() + " entries for " + layers + " layers");
-            for (int i = 0; i < layers; i++) out[i] = ((Number) l.get(i)).intValue();
+            for (int i = 0; i < layers; i++) {
+                if (!(l.get(i) instanceof Long x)) throw Prune4jException.inFile(g.path(), key + "[" + i + "] is not an integer");
+                out[i] = HeaderChecks.count(g.path(), key + "[" + i + "]", x, 0, max);
+            }
         } else {
             throw Prune4jException.inFile(g.path(), "missing metadata " + key);
         }

@@ -19,27 +19,32 @@ public final class GgufTokenizers {
         Map<String, Object> md = g.metadata();
         String model = GgufModelReader.str(md, "tokenizer.ggml.model", g);
         List<?> tokens = list(md, "tokenizer.ggml.tokens", g);
-        int n = tokens.size();
-        String[] pieces = tokens.stream().map(Object::toString).toArray(String[]::new);
+        int n = HeaderChecks.count(g.path(), "tokenizer.ggml.tokens (its length)", tokens.size(), 1, HeaderChecks.MAX_VOCAB);
+        String[] pieces = new String[n];
+        for (int i = 0; i < n; i++) {
+            if (!(tokens.get(i) instanceof String p)) throw Prune4jException.inFile(g.path(), "tokenizer.ggml.tokens[" + i + "] is not a string");
+            pieces[i] = p;
+        }
         int[] types = new int[n];
-        List<?> tt = md.get("tokenizer.ggml.token_type") instanceof List<?> l ? l : null;
-        for (int i = 0; i < n; i++) types[i] = tt == null ? 1 : ((Number) tt.get(i)).intValue();
-        int bos = id(md, "tokenizer.ggml.bos_token_id"), eos = id(md, "tokenizer.ggml.eos_token_id");
+        List<?> tt = optionalList(md, "tokenizer.ggml.token_type", n, g);
+        for (int i = 0; i < n; i++) types[i] = tt == null ? 1 : (int) number(tt.get(i), "tokenizer.ggml.token_type", i, g);
+        int bos = id(md, "tokenizer.ggml.bos_token_id", n, g), eos = id(md, "tokenizer.ggml.eos_token_id", n, g);
         switch (model) {
             case "llama" -> {
                 float[] scores = new float[n];
-                List<?> sc = md.get("tokenizer.ggml.scores") instanceof List<?> l ? l : null;
-                for (int i = 0; i < n; i++) scores[i] = sc == null ? 0 : ((Number) sc.get(i)).floatValue();
+                List<?> sc = optionalList(md, "tokenizer.ggml.scores", n, g);
+                for (int i = 0; i < n; i++) scores[i] = sc == null ? 0 : (float) number(sc.get(i), "tokenizer.ggml.scores", i, g);
                 boolean addBos = !(md.get("tokenizer.ggml.add_bos_token") instanceof Boolean b) || b;
                 boolean prefix = !(md.get("tokenizer.ggml.add_space_prefix") instanceof Boolean b2) || b2;
                 return new SentencePieceTokenizer(pieces, scores, types, SPACE, prefix, bos, eos,
-                        id(md, "tokenizer.ggml.unknown_token_id"), addBos && bos >= 0, null);
+                        id(md, "tokenizer.ggml.unknown_token_id", n, g), addBos && bos >= 0, null);
             }
             case "gpt2" -> {
                 List<String[]> merges = new ArrayList<>();
                 for (Object m : list(md, "tokenizer.ggml.merges", g)) {
-                    String s = m.toString();
+                    String s = m instanceof String x ? x : "";
                     int sp = s.indexOf(' ', 1);
+                    if (sp < 0) throw Prune4jException.inFile(g.path(), "tokenizer.ggml.merges holds '" + m + "', not two tokens separated by a space");
                     merges.add(new String[]{s.substring(0, sp), s.substring(sp + 1)});
                 }
                 String pre = md.get("tokenizer.ggml.pre") instanceof String s ? s : "default";
@@ -101,7 +106,27 @@ public final class GgufTokenizers {
         return l;
     }
 
-    private static int id(Map<String, Object> md, String key) {
-        return md.get(key) instanceof Number n ? n.intValue() : -1;
+    /** A special token id: absent is -1, present must be an integer in the vocabulary. */
+    private static int id(Map<String, Object> md, String key, int n, GgufFile g) {
+        Object v = md.get(key);
+        if (v == null) return -1;
+        if (!(v instanceof Long x)) throw Prune4jException.inFile(g.path(), key + " is not an integer");
+        return HeaderChecks.count(g.path(), key, x, 0, n - 1);
+    }
+
+    /** An optional per-token array: absent is null, present must have one entry per token. */
+    private static List<?> optionalList(Map<String, Object> md, String key, int n, GgufFile g) {
+        Object v = md.get(key);
+        if (v == null) return null;
+        if (!(v instanceof List<?> l) || l.size() != n) {
+            throw Prune4jException.inFile(g.path(), key + " must be an array of " + n + " entries (one per token), got "
+                    + (v instanceof List<?> l2 ? l2.size() + " entries" : "a scalar"));
+        }
+        return l;
+    }
+
+    private static double number(Object v, String key, int i, GgufFile g) {
+        if (!(v instanceof Number x) || Double.isNaN(x.doubleValue())) throw Prune4jException.inFile(g.path(), key + "[" + i + "] is not a number");
+        return x.doubleValue();
     }
 }

@@ -32,6 +32,9 @@ public final class GgufWriter {
     public GgufWriter f32(String key, double v) { kvs.add(new Kv(key, GgufFile.T_F32, v, -1)); return this; }
     public GgufWriter bool(String key, boolean v) { kvs.add(new Kv(key, GgufFile.T_BOOL, v, -1)); return this; }
 
+    /** A scalar of any GGUF value type that this writer emits (strings, 32/64-bit integers, f32, bool). */
+    public GgufWriter scalar(String key, int type, Object v) { kvs.add(new Kv(key, type, v, -1)); return this; }
+
     public GgufWriter array(String key, int elemType, List<?> values) {
         kvs.add(new Kv(key, GgufFile.T_ARRAY, values, elemType));
         return this;

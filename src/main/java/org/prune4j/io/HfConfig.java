@@ -36,10 +36,10 @@ public final class HfConfig {
             default -> throw Prune4jException.inFile(file, "architecture '" + archName
                     + "' is not supported (LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM are)");
         };
-        int hidden = req(c, "hidden_size", file), layers = req(c, "num_hidden_layers", file);
-        int heads = req(c, "num_attention_heads", file), ffn = req(c, "intermediate_size", file);
-        int kv = c.path("num_key_value_heads").asInt(heads);
-        int hd = c.hasNonNull("head_dim") ? c.get("head_dim").asInt() : hidden / heads;
+        int hidden = req(c, "hidden_size", file, 1, HeaderChecks.MAX_HIDDEN), layers = req(c, "num_hidden_layers", file, 1, HeaderChecks.MAX_LAYERS);
+        int heads = req(c, "num_attention_heads", file, 1, HeaderChecks.MAX_HEADS), ffn = req(c, "intermediate_size", file, 1, HeaderChecks.MAX_FFN);
+        int kv = c.hasNonNull("num_key_value_heads") ? req(c, "num_key_value_heads", file, 1, heads) : heads;
+        int hd = c.hasNonNull("head_dim") ? req(c, "head_dim", file, 1, HeaderChecks.MAX_HEAD_DIM) : hidden / heads;
         boolean qkvBias = arch.equals("qwen2") || c.path("attention_bias").asBoolean(false);
         boolean oBias = !arch.equals("qwen2") && c.path("attention_bias").asBoolean(false);
         boolean downBias = c.path("mlp_bias").asBoolean(false);
@@ -52,8 +52,9 @@ public final class HfConfig {
             if (ext.isArray()) {
                 if (ext.size() != layers) throw Prune4jException.inFile(file, LAYER_SHAPES + " has " + ext.size() + " entries for " + layers + " layers");
                 for (JsonNode l : ext) {
-                    shapes.add(new LayerShape(l.path("num_attention_heads").asInt(), l.path("num_key_value_heads").asInt(),
-                            l.path("head_dim").asInt(hd), l.path("intermediate_size").asInt(),
+                    shapes.add(new LayerShape(req(l, "num_attention_heads", file, 0, HeaderChecks.MAX_HEADS), req(l, "num_key_value_heads", file, 0,
+                            HeaderChecks.MAX_HEADS), l.has("head_dim") ? req(l, "head_dim", file, 1, HeaderChecks.MAX_HEAD_DIM) : hd,
+                            req(l, "intermediate_size", file, 0, HeaderChecks.MAX_FFN),
                             l.path("qkv_bias").asBoolean(qkvBias), l.path("o_bias").asBoolean(false), l.path("down_bias").asBoolean(false)));
                 }
             } else {
@@ -66,30 +67,42 @@ public final class HfConfig {
         JsonNode rs = c.path("rope_scaling");
         if (c.path("prune4j_rope_freq_factors").isArray()) {
             JsonNode a = c.path("prune4j_rope_freq_factors");
+            if (a.size() != hd / 2) throw Prune4jException.inFile(file, "prune4j_rope_freq_factors has " + a.size() + " values, head dim " + hd + " needs " + hd / 2);
             float[] f = new float[a.size()];
-            for (int i = 0; i < f.length; i++) f[i] = (float) a.get(i).asDouble();
+            for (int i = 0; i < f.length; i++) f[i] = HeaderChecks.positive(file, "prune4j_rope_freq_factors[" + i + "]", number(a.get(i), "prune4j_rope_freq_factors", file));
             scaling = new RopeScaling.Factors(f);
         }
         if (rs.isObject()) {
             String type = rs.path("rope_type").asText(rs.path("type").asText(""));
             if (!type.equals("llama3")) throw Prune4jException.inFile(file, "rope_scaling type '" + type + "' is not supported (llama3 is)");
-            scaling = new RopeScaling.Llama3((float) rs.path("factor").asDouble(), (float) rs.path("low_freq_factor").asDouble(),
-                    (float) rs.path("high_freq_factor").asDouble(), rs.path("original_max_position_embeddings").asInt());
+            scaling = new RopeScaling.Llama3(HeaderChecks.positive(file, "rope_scaling.factor", number(rs.path("factor"), "rope_scaling.factor", file)),
+                    HeaderChecks.positive(file, "rope_scaling.low_freq_factor", number(rs.path("low_freq_factor"), "rope_scaling.low_freq_factor", file)),
+                    HeaderChecks.positive(file, "rope_scaling.high_freq_factor", number(rs.path("high_freq_factor"), "rope_scaling.high_freq_factor", file)),
+                    req(rs, "original_max_position_embeddings", file, 1, HeaderChecks.MAX_CONTEXT));
         }
         try {
-            return new ModelConfig(arch, hidden, req(c, "vocab_size", file), (float) c.path("rms_norm_eps").asDouble(1e-6),
-                    (float) c.path("rope_theta").asDouble(10000), scaling, RopeStyle.HALF,
-                    c.path("tie_word_embeddings").asBoolean(false), c.path("max_position_embeddings").asInt(2048), shapes);
+            float eps = c.hasNonNull("rms_norm_eps") ? HeaderChecks.positive(file, "rms_norm_eps", number(c.get("rms_norm_eps"), "rms_norm_eps", file)) : 1e-6f;
+            float theta = c.hasNonNull("rope_theta") ? HeaderChecks.positive(file, "rope_theta", number(c.get("rope_theta"), "rope_theta", file)) : 10000f;
+            int ctx = c.hasNonNull("max_position_embeddings") ? req(c, "max_position_embeddings", file, 1, HeaderChecks.MAX_CONTEXT) : 2048;
+            return new ModelConfig(arch, hidden, req(c, "vocab_size", file, 1, HeaderChecks.MAX_VOCAB), eps, theta, scaling, RopeStyle.HALF,
+                    c.path("tie_word_embeddings").asBoolean(false), ctx, shapes);
         } catch (IllegalArgumentException e) {
             throw Prune4jException.inFile(file, e.getMessage());
         }
     }
 
-    private static int req(JsonNode c, String key, Path file) {
-        if (!c.path(key).canConvertToInt() || c.path(key).asInt() <= 0) {
-            throw Prune4jException.inFile(file, "missing or invalid " + key);
-        }
-        return c.path(key).asInt();
+    /** An integer field in [min, max]: missing, fractional, textual or out-of-range values are refused. */
+    private static int req(JsonNode c, String key, Path file, long min, long max) {
+        JsonNode v = c.path(key);
+        if (!v.isIntegralNumber()) throw Prune4jException.inFile(file, "missing or non-integer " + key);
+        if (!v.canConvertToLong()) throw Prune4jException.inFile(file, key + " is " + v.asText() + "; it must be in " + min + ".." + max);
+        return HeaderChecks.count(file, key, v.asLong(), min, max);
+    }
+
+    /** A JSON number (a string such as "1e-5" or "tiny" is refused, not read as 0). */
+    private static double number(JsonNode v, String key, Path file) {
+        if (!v.isNumber()) throw Prune4jException.inFile(file, key + " is " + (v.isMissingNode() ? "missing" : v.toString()) + "; it must be a number");
+        return v.asDouble();
     }
 
     /** @param torchDtype the dtype of the stored projection weights as transformers names it (float32, bfloat16, float16) */

@@ -56,6 +56,7 @@ public final class HfReader {
                 opened.add(st);
                 for (String n : st.names()) byTensor.put(n, st);
             }
+            HeaderChecks.requireLayerIndices(dir.resolve("config.json"), "num_hidden_layers", byTensor.keySet(), "model.layers.", cfg.layerCount());
             Tensors t = new Tensors(byTensor, dir);
             List<LayerWeights> layers = new ArrayList<>();
             for (int l = 0; l < cfg.layerCount(); l++) {

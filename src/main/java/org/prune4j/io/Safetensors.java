@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 
 /**
@@ -28,7 +30,7 @@ import java.util.Map;
  */
 public final class Safetensors implements AutoCloseable {
     private final MappedFile file;
-    private final Map<String, JsonNode> entries = new LinkedHashMap<>();
+    private final Map<String, Info> entries = new LinkedHashMap<>();
     private final long dataStart;
 
     private Safetensors(MappedFile file) {
@@ -46,10 +48,53 @@ public final class Safetensors implements AutoCloseable {
         } catch (IOException e) {
             throw Prune4jException.inFile(file.path(), "header is not valid JSON");
         }
-        root.fields().forEachRemaining(e -> {
-            if (!e.getKey().equals("__metadata__")) entries.put(e.getKey(), e.getValue());
-        });
+        if (!root.isObject()) throw Prune4jException.inFile(file.path(), "header is not a JSON object");
         this.dataStart = 8 + n;
+        // Every entry checked against the file before any is read, as the safetensors library does: a dtype name,
+        // a shape of non-negative integers, offsets inside the data, the byte count the shape needs, no overlaps.
+        List<HeaderChecks.Span> spans = new ArrayList<>();
+        root.fields().forEachRemaining(e -> {
+            if (e.getKey().equals("__metadata__")) return;
+            Info info = info(e.getKey(), e.getValue());
+            entries.put(e.getKey(), info);
+            spans.add(new HeaderChecks.Span(e.getKey(), info.begin(), info.end() - info.begin()));
+        });
+        HeaderChecks.requireLayout(file.path(), spans, file.size() - dataStart, 1);
+    }
+
+    /** A header entry, checked: dtype name, logical shape, [begin, end) within the data section. */
+    private record Info(String dtype, long[] shape, long begin, long end) {}
+
+    private Info info(String name, JsonNode e) {
+        Path p = file.path();
+        if (!e.isObject() || !e.path("dtype").isTextual()) throw Prune4jException.inFile(p, "tensor " + name + " has no dtype");
+        JsonNode shape = e.path("shape"), offs = e.path("data_offsets");
+        if (!shape.isArray() || shape.size() > 8) throw Prune4jException.inFile(p, "tensor " + name + " has shape " + shape + ", not a list of at most 8 sizes");
+        long[] dims = new long[shape.size()];
+        for (int i = 0; i < dims.length; i++) {
+            if (!shape.get(i).canConvertToLong() || !shape.get(i).isIntegralNumber()) throw Prune4jException.inFile(p, "tensor " + name + " has shape " + shape);
+            dims[i] = shape.get(i).asLong();
+        }
+        long elements = HeaderChecks.elements(p, name, dims, 1L << 40);
+        if (!offs.isArray() || offs.size() != 2 || !offs.get(0).canConvertToLong() || !offs.get(1).canConvertToLong()
+                || !offs.get(0).isIntegralNumber() || !offs.get(1).isIntegralNumber()) {
+            throw Prune4jException.inFile(p, "tensor " + name + " has data_offsets " + offs + ", not [begin, end]");
+        }
+        long begin = offs.get(0).asLong(), end = offs.get(1).asLong();
+        if (begin < 0 || end < begin) throw Prune4jException.inFile(p, "tensor " + name + " has data_offsets [" + begin + ", " + end + ")");
+        DType dtype = DType.fromSafetensors(e.path("dtype").asText());
+        int width = switch (e.path("dtype").asText()) {
+            case "F64", "I64", "U64" -> 8;
+            case "F32", "I32", "U32" -> 4;
+            case "F16", "BF16", "I16", "U16" -> 2;
+            case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
+            default -> 0;
+        };
+        if (dtype != null) width = dtype.blockBytes;
+        if (width > 0 && end - begin != elements * width) {
+            throw Prune4jException.inFile(p, "tensor " + name + " has offsets [" + begin + ", " + end + ") that do not fit shape " + shape + " " + e.path("dtype").asText());
+        }
+        return new Info(e.path("dtype").asText(), dims, begin, end);
     }
 
     public static Safetensors open(Path p) {
@@ -68,21 +113,16 @@ public final class Safetensors implements AutoCloseable {
 
     public java.util.Set<String> names() { return entries.keySet(); }
 
-    /** The tensor as [rows × cols]; 1-D tensors are one row. */
+    /** The tensor as [rows × cols] (leading dimensions folded into rows); 1-D tensors are one row. */
     public Matrix matrix(String name) {
-        JsonNode e = entries.get(name);
+        Info e = entries.get(name);
         if (e == null) throw Prune4jException.inFile(file.path(), "missing tensor " + name);
-        String dt = e.path("dtype").asText();
-        DType dtype = DType.fromSafetensors(dt);
-        if (dtype == null) throw Prune4jException.inFile(file.path(), "tensor " + name + " has dtype " + dt + " (F32, F16, BF16 are supported)");
-        JsonNode shape = e.path("shape");
-        long cols = shape.size() == 0 ? 1 : shape.get(shape.size() - 1).asLong(), rows = 1;
-        for (int i = 0; i + 1 < shape.size(); i++) rows *= shape.get(i).asLong();
-        long begin = e.path("data_offsets").path(0).asLong(-1), end = e.path("data_offsets").path(1).asLong(-1);
-        if (begin < 0 || end < begin || end - begin != dtype.bytesFor(rows * cols)) {
-            throw Prune4jException.inFile(file.path(), "tensor " + name + " has offsets [" + begin + ", " + end + ") that do not fit shape " + shape + " " + dt);
-        }
-        return new Matrix(file.slice(dataStart + begin, end - begin, "tensor " + name), dtype, (int) rows, (int) cols);
+        DType dtype = DType.fromSafetensors(e.dtype());
+        if (dtype == null) throw Prune4jException.inFile(file.path(), "tensor " + name + " has dtype " + e.dtype() + " (F32, F16, BF16 are supported)");
+        long[] shape = e.shape();
+        long cols = shape.length == 0 ? 1 : shape[shape.length - 1], rows = cols == 0 ? 0 : (e.end() - e.begin()) / dtype.blockBytes / cols;
+        if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) throw Prune4jException.inFile(file.path(), "tensor " + name + " is too large");
+        return new Matrix(file.slice(dataStart + e.begin(), e.end() - e.begin(), "tensor " + name), dtype, (int) rows, (int) cols);
     }
 
     public float[] vector(String name) {

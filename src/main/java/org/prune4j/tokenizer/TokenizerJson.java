@@ -77,6 +77,13 @@ public final class TokenizerJson {
         String eosText = tokenText(config.path("eos_token"));
         Boolean addBosCfg = config.has("add_bos_token") ? config.path("add_bos_token").asBoolean() : null;
         String templateBos = templateFirstSpecial(root.path("post_processor"));
+        // A special token that tokenizer_config.json names must exist: dropping BOS silently changes every score.
+        Path cfgFile = file.resolveSibling("tokenizer_config.json");
+        for (String[] named : new String[][] {{"bos_token", bosText}, {"eos_token", eosText}, {"post_processor template", templateBos}}) {
+            if (named[1] != null && idOf(pieces, named[1]) < 0) {
+                throw Prune4jException.inFile(named[0].startsWith("post") ? file : cfgFile, named[0] + " '" + named[1] + "' is not in the vocabulary of " + file.getFileName());
+            }
+        }
 
         JsonNode byteLevel = find(root.path("pre_tokenizer"), "ByteLevel");
         if (byteLevel != null) {

@@ -116,7 +116,7 @@ class BadInputTest {
         Path missing = hfWithConfig("missing-tensor", c -> c.replace("\"tie_word_embeddings\" : false", "\"tie_word_embeddings\" : true")
                 .replace("\"num_hidden_layers\" : 4", "\"num_hidden_layers\" : 5")
                 .replaceFirst("\\[ \\{", "[ {\"num_attention_heads\":2,\"num_key_value_heads\":1,\"intermediate_size\":32}, {"));
-        assertOneLineError(missing, "missing-tensor", "missing tensor model.layers.");
+        assertOneLineError(missing, "missing-tensor", "no tensor of layer 4 is present");
     }
 
     @Test
