@@ -45,7 +45,18 @@ public final class Main implements Runnable {
             cmd.getErr().println("prune4j: internal error " + report(ex) + ": " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage())));
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // An Error escapes picocli's handlers; it still ends in one line, with the numbers a user can act on.
+            System.err.printf("prune4j: out of memory (the heap is %.1f GiB): give the JVM more with PRUNE4J_JAVA_OPTS=-Xmx..., or ask for "
+                    + "less (fewer calibration windows, a shorter --seq-len, fewer --jobs); internal error %s%n",
+                    Runtime.getRuntime().maxMemory() / (double) (1L << 30), report(e));
+            return 1;
+        } catch (StackOverflowError e) {
+            System.err.println("prune4j: internal error " + report(e) + ": stack overflow (a nested input too deep?)");
+            return 1;
+        }
     }
 
     /** A message on one line, control characters escaped and length capped (file bytes may end up in messages). */

@@ -43,6 +43,7 @@ public final class KvCache {
             throw new IllegalArgumentException("KV cache capacity " + capacity + " outside 1.." + config.contextLength() + " (model context)");
         }
         int n = config.layerCount();
+        requireMemory(config, capacity, onlyLayer);
         this.keys = new float[n][];
         this.values = new float[n][];
         this.kvDim = new int[n];
@@ -68,6 +69,23 @@ public final class KvCache {
             values[l] = new float[rows * kvDim[l]];
         }
         this.capacity = capacity;
+    }
+
+    /** Refuses, with the numbers, a cache that the heap cannot hold (a window or context from a header or option). */
+    private static void requireMemory(ModelConfig config, int capacity, int onlyLayer) {
+        long floats = 0, widest = 0;
+        for (int l = 0; l < config.layerCount(); l++) {
+            long rows = onlyLayer < 0 || onlyLayer == l ? capacity : 0;
+            widest = Math.max(widest, (long) capacity * config.layer(l).kvDim());
+            if (onlyLayer != -2) floats += 2 * rows * config.layer(l).kvDim();
+        }
+        if (onlyLayer == -2) floats = 2 * widest;
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (widest > Integer.MAX_VALUE - 8 || floats * Float.BYTES > free) {
+            throw new org.prune4j.util.Prune4jException(String.format("a KV cache of %d tokens needs %.2f GiB; the heap has %.2f GiB free: use a "
+                    + "shorter window (--seq-len, --prompt-tokens) or a larger -Xmx (PRUNE4J_JAVA_OPTS)", capacity, floats * 4.0 / (1L << 30), free / (double) (1L << 30)));
+        }
     }
 
     /**

@@ -248,6 +248,10 @@ class HostileInputTest {
             c.add(new Case("options", "--calib-samples " + v, () -> cli("plan", "--model", model, "--method", "wanda-sp", "--ratio", "0.2",
                     "--calib", data, "--calib-samples", v, "--json")));
         }
+        c.add(new Case("resources", "a 16M-token window on a 16M-context model", () -> {
+            Path big = GgufEdit.rewrite(GGUF, DIR.resolve("ctx16m.gguf"), Map.of(L + "context_length", (long) (1 << 24)), Set.of());
+            return cli("bench", "--model", big.toString(), "--prompt-tokens", "16000000", "--gen-tokens", "1", "--repeats", "1", "--llama-cpp", "off");
+        }));
         c.add(new Case("options", "--ratio 1.5", () -> cli("plan", "--model", model, "--method", "magnitude", "--ratio", "1.5", "--json")));
         c.add(new Case("options", "--ratio NaN", () -> cli("plan", "--model", model, "--method", "magnitude", "--ratio", "NaN", "--json")));
         return c;
