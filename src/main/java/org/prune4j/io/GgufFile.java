@@ -52,7 +52,7 @@ public final class GgufFile implements AutoCloseable {
         pos = 24;
         for (long i = 0; i < nKv; i++) {
             String key = string();
-            metadata.put(key, value(u32("type of " + key), key));
+            metadata.put(key, value(u32("type of " + key), key, 0));
         }
         for (long i = 0; i < nTensors; i++) {
             String name = string();
@@ -138,7 +138,8 @@ public final class GgufFile implements AutoCloseable {
         return v;
     }
 
-    private Object value(int type, String key) {
+    /** A metadata value; arrays may nest a few levels (llama.cpp reads none), never deep enough to exhaust the stack. */
+    private Object value(int type, String key, int depth) {
         MemorySegment s;
         switch (type) {
             case T_U8, T_I8, T_BOOL -> {
@@ -170,11 +171,12 @@ public final class GgufFile implements AutoCloseable {
                 return string();
             }
             case T_ARRAY -> {
+                if (depth >= 4) throw Prune4jException.inFile(file.path(), "metadata " + key + " nests arrays more than 4 deep");
                 int et = u32(key);
                 long n = i64(key);
                 if (n < 0 || n > file.size() - pos) throw Prune4jException.inFile(file.path(), "array " + key + " claims " + n + " entries, past the end of the file");
                 List<Object> list = new ArrayList<>((int) n);
-                for (long i = 0; i < n; i++) list.add(value(et, key));
+                for (long i = 0; i < n; i++) list.add(value(et, key, depth + 1));
                 return list;
             }
             default -> throw Prune4jException.inFile(file.path(), "metadata " + key + " has unknown value type " + type);

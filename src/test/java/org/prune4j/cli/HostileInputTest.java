@@ -213,6 +213,19 @@ class HostileInputTest {
             return load(GgufEdit.rewrite(GGUF, DIR.resolve("tok500.gguf"), m, Set.of()));
         }));
         c.add(new Case("tokenizers", "HF bos_token unknown", hf("hf-bos", "tokenizer_config.json", s -> s.replace("\"bos_token\" : \"\\n<s>\\n\"", "\"bos_token\" : \"<|begin|>\""))));
+        c.add(new Case("nesting", "GGUF array nested 20,000 deep", () -> {
+            ByteBuffer b = ByteBuffer.allocate(40 + 12 * 20_000 + 16).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(0x46554747).putInt(3).putLong(0).putLong(1).putLong(1).put((byte) 'x').putInt(9);
+            for (int d = 0; d < 20_000; d++) b.putInt(9).putLong(1);
+            b.putInt(4).putLong(0);
+            Path p = DIR.resolve("deep.gguf");
+            Files.write(p, java.util.Arrays.copyOf(b.array(), b.position()));
+            return load(p);
+        }));
+        c.add(new Case("nesting", "config.json nested 20,000 deep", hf("hf-deep", "config.json",
+                x -> x.replace("\"tie_word_embeddings\"", "\"deep\" : " + "[".repeat(20_000) + "]".repeat(20_000) + ", \"tie_word_embeddings\""))));
+        c.add(new Case("nesting", "tokenizer.json nested 20,000 deep", hf("hf-tokdeep", "tokenizer.json",
+                x -> x.replaceFirst("\"version\"", "\"deep\" : " + "{\"a\":".repeat(20_000) + "1" + "}".repeat(20_000) + ", \"version\""))));
         c.add(new Case("tokenizers", "HF added token id 99999", hf("hf-added", "tokenizer.json", s -> s.replaceFirst("\"id\" : 1,", "\"id\" : 99999,"))));
         return c;
     }
