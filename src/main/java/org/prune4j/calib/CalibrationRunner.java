@@ -29,6 +29,14 @@ public final class CalibrationRunner {
     private final int passTokens;
     private final ProgressListener progress;
 
+    /** Where passes run when not here (installed once by a distributed launcher such as prune4j-spark); null: here. */
+    private static volatile PassExecutor executor;
+
+    /** Installs the executor every runner uses from now on (null: run passes here). */
+    public static void useExecutor(PassExecutor e) {
+        executor = e;
+    }
+
     public CalibrationRunner(int passTokens, ProgressListener progress) {
         if (passTokens < 1) throw new IllegalArgumentException("pass size must be at least one token, got " + passTokens);
         this.passTokens = passTokens;
@@ -53,6 +61,14 @@ public final class CalibrationRunner {
         List<Collector> total = fresh(collectors);
         long all = windows.stream().mapToLong(w -> w.length).sum();
         long[] done = {0};
+        PassExecutor remote = executor;
+        List<List<Collector>> parts = remote == null ? null : remote.runPasses(tf, windows, passes(windows), collectors);
+        if (parts != null) {
+            for (List<Collector> part : parts) for (int i = 0; i < total.size(); i++) total.get(i).merge(part.get(i));
+            progress.update(all, all);
+            for (Collector c : total) c.finish();
+            return total;
+        }
         for (int[] pass : passes(windows)) {
             List<Collector> part = runPass(tf, windows.subList(pass[0], pass[1]), collectors);
             for (int i = 0; i < total.size(); i++) total.get(i).merge(part.get(i));

@@ -9,9 +9,10 @@ import java.util.Set;
  * Evidence gathered from activations during calibration passes. A collector observes tap points; its state is
  * mergeable: {@code a.merge(b)} folds the state of later windows {@code b} into {@code a}. The runner gives every
  * pass (a fixed group of windows) a {@link #fresh} collector and folds the pass states in window order, so any
- * split of the passes across threads or machines that keeps that order gives bit-identical results.
+ * split of the passes across threads or machines that keeps that order gives bit-identical results. States are
+ * serializable: a distributed run ships fresh collectors out and pass states back.
  */
-public interface Collector {
+public interface Collector extends java.io.Serializable {
     /** The tap points this collector reads. */
     Set<TapPoint> points();
 

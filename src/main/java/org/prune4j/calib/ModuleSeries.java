@@ -118,7 +118,7 @@ public final class ModuleSeries implements Collector {
         }
     }
 
-    private BatchLayout current;
+    private transient BatchLayout current;
     private int passFirst;
 
     private void startPass(BatchLayout layout) {

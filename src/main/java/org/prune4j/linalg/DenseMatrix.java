@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A small dense row-major double matrix: the currency of the linalg package (covariances, sketches, ICA
  * unmixing matrices). Big products over activations stay on prune4j's float GEMM; these are the k×k and T×k ones.
  */
-public record DenseMatrix(int rows, int cols, double[] data) {
+public record DenseMatrix(int rows, int cols, double[] data) implements java.io.Serializable {
     public DenseMatrix {
         if (rows < 0 || cols < 0 || data.length != (long) rows * cols) {
             throw new IllegalArgumentException("matrix data of " + data.length + " values does not fit " + rows + "x" + cols);

@@ -1,0 +1,74 @@
+package org.prune4j.spark;
+
+import org.prune4j.io.ModelLoader;
+import org.prune4j.model.Model;
+import org.prune4j.util.Prune4jException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The models an executor JVM has mapped: each file is loaded once per JVM and reused by every task (weights stay
+ * memory-mapped, so tasks share the page cache), after checking it is the file the driver fingerprinted.
+ */
+final class ExecutorModels {
+    private static final Map<String, Model> MODELS = new ConcurrentHashMap<>();
+
+    private ExecutorModels() {}
+
+    static Model get(String path, String fingerprint) {
+        return MODELS.computeIfAbsent(path, p -> {
+            String here = fingerprint(p);
+            if (!here.equals(fingerprint)) {
+                throw Prune4jException.inFile(p, "on this executor is another file (" + here + ") than the driver's (" + fingerprint + ")");
+            }
+            return ModelLoader.load(Path.of(p), null);
+        });
+    }
+
+    /** Size and SHA-256 of the first MiB of the model file (of every file, for a folder). */
+    static String fingerprint(String path) {
+        Path p = Path.of(path);
+        if (!Files.exists(p)) throw Prune4jException.inFile(p, "no such file or folder on " + host());
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            long size = 0;
+            try (Stream<Path> s = Files.isDirectory(p) ? Files.list(p).sorted() : Stream.of(p)) {
+                for (Path f : s.filter(Files::isRegularFile).toList()) {
+                    size += Files.size(f);
+                    md.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    try (InputStream in = Files.newInputStream(f)) {
+                        md.update(in.readNBytes(1 << 20));
+                    }
+                }
+            }
+            return size + " bytes, sha256 of the header " + HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw Prune4jException.inFile(p, "cannot be read on " + host() + ": " + e.getMessage());
+        }
+    }
+
+    /** For the driver's check: the fingerprint, or the one-line reason this executor cannot read the file. */
+    static String fingerprintOrError(String path) {
+        try {
+            return fingerprint(path);
+        } catch (Prune4jException e) {
+            return "unreadable: " + e.getMessage();
+        }
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "this executor";
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package org.prune4j.spark;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.prune4j.calib.CalibrationRunner;
+import org.prune4j.calib.Collector;
+import org.prune4j.calib.PassExecutor;
+import org.prune4j.engine.Transformer;
+import org.prune4j.model.Model;
+import org.prune4j.model.ModelConfig;
+import org.prune4j.util.ProgressListener;
+import org.prune4j.util.Prune4jException;
+import scala.Tuple2;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Calibration passes as Spark tasks: the passes are partitioned across executors, each executor maps the model once
+ * per JVM ({@link ExecutorModels}) and returns every pass's collector states (Java-serialized bytes, tagged with the
+ * pass index and the file fingerprint it saw); the driver orders them by pass index and the runner folds them in
+ * that order, so statistics, scores and plans are bit-identical to one machine. Runs over another model than the
+ * file every executor reads (a partly pruned model in sequential calibration) are declined and run on the driver.
+ */
+public final class SparkPassExecutor implements PassExecutor {
+    private final transient JavaSparkContext sc;
+    private final String model;
+    private final String fingerprint;
+    private final ModelConfig fileConfig;
+    private final int partitions;
+    /** Passes shipped so far (for reports and tests). */
+    private int shippedPasses;
+
+    /**
+     * @param partitions tasks per calibration run (0: Spark's default parallelism)
+     */
+    public SparkPassExecutor(JavaSparkContext sc, String model, int partitions) {
+        this.sc = sc;
+        // Executors run in other working directories: they get the driver's absolute path.
+        this.model = java.nio.file.Path.of(model).toAbsolutePath().normalize().toString();
+        this.fingerprint = ExecutorModels.fingerprint(this.model);
+        try (Model m = org.prune4j.io.ModelLoader.load(java.nio.file.Path.of(this.model), null)) {
+            this.fileConfig = m.config();
+        }
+        this.partitions = partitions > 0 ? partitions : sc.defaultParallelism();
+    }
+
+    /** Checks, before any work, that every executor reads the same model file as the driver (size and header hash). */
+    public void requireSameFileEverywhere() {
+        int n = Math.max(2, sc.defaultParallelism());
+        String path = model;
+        List<String> seen;
+        try {
+            seen = sc.parallelize(IntStream.range(0, n).boxed().toList(), n).map(i -> ExecutorModels.fingerprintOrError(path)).distinct().collect();
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+        for (String s : seen) {
+            if (!s.equals(fingerprint)) {
+                throw Prune4jException.inFile(model, "an executor sees another file (" + s + "; the driver's is " + fingerprint
+                        + "): give a path every executor reads identically (a shared filesystem)");
+            }
+        }
+    }
+
+    /** A failed Spark job as one line: its root cause (a class-version mismatch on an executor, a lost file, ...). */
+    static Prune4jException failed(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root instanceof Prune4jException p) return p;
+        String first = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+        return new Prune4jException("the Spark job failed: " + root.getClass().getSimpleName() + ": " + first);
+    }
+
+    public int shippedPasses() {
+        return shippedPasses;
+    }
+
+    @Override
+    public List<List<Collector>> runPasses(Transformer tf, List<int[]> windows, List<int[]> passes, List<? extends Collector> kinds) {
+        if (!sameModel(tf.config(), fileConfig) || passes.size() < 2) return null;
+        PassTask task = new PassTask(model, fingerprint, new ArrayList<>(windows), new ArrayList<>(passes), new ArrayList<>(kinds),
+                sc.getConf().getLong("spark.prune4j.testPassDelayMs", 0));
+        int slices = Math.min(partitions, passes.size());
+        List<Tuple2<Integer, byte[]>> out;
+        try {
+            out = sc.parallelize(IntStream.range(0, passes.size()).boxed().toList(), slices).mapPartitions(task).collect();
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+        List<Tuple2<Integer, byte[]>> sorted = new ArrayList<>(out);
+        sorted.sort(Comparator.comparing(Tuple2::_1));
+        if (sorted.size() != passes.size()) throw new IllegalStateException("Spark returned " + sorted.size() + " pass states for " + passes.size() + " passes");
+        List<List<Collector>> parts = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            if (sorted.get(i)._1() != i) throw new IllegalStateException("pass " + i + " is missing from the Spark results");
+            parts.add(read(sorted.get(i)._2()));
+        }
+        shippedPasses += passes.size();
+        return parts;
+    }
+
+    /** The dense model of the file, or another (a pruned one)? Shapes decide; weights of one file are the file's. */
+    static boolean sameModel(ModelConfig a, ModelConfig b) {
+        return a.layers().equals(b.layers()) && a.hidden() == b.hidden() && a.vocab() == b.vocab() && a.contextLength() == b.contextLength()
+                && a.architecture().equals(b.architecture());
+    }
+
+    /** The executor side: runs its share of the passes, one engine per task over the JVM's mapped model. */
+    /** @param delayMs a pause per pass, only for fault-injection tests (spark.prune4j.testPassDelayMs): time to kill an executor */
+    record PassTask(String model, String fingerprint, List<int[]> windows, List<int[]> passes, List<Collector> kinds, long delayMs)
+            implements FlatMapFunction<Iterator<Integer>, Tuple2<Integer, byte[]>>, Serializable {
+        @Override
+        public Iterator<Tuple2<Integer, byte[]>> call(Iterator<Integer> indices) throws Exception {
+            Model m = ExecutorModels.get(model, fingerprint);
+            TaskContext ctx = TaskContext.get();
+            int threads = ctx == null ? 1 : Math.max(1, ctx.cpus());
+            List<Tuple2<Integer, byte[]>> out = new ArrayList<>();
+            CalibrationRunner runner = new CalibrationRunner(CalibrationRunner.DEFAULT_PASS_TOKENS, ProgressListener.NONE);
+            try (Transformer tf = new Transformer(m, threads)) {
+                while (indices.hasNext()) {
+                    int p = indices.next();
+                    int[] r = passes.get(p);
+                    if (delayMs > 0) Thread.sleep(delayMs);
+                    out.add(new Tuple2<>(p, write(runner.runPass(tf, windows.subList(r[0], r[1]), kinds))));
+                }
+            }
+            return out.iterator();
+        }
+    }
+
+    static byte[] write(Object o) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(b)) {
+            out.writeObject(o);
+        }
+        return b.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Collector> read(byte[] bytes) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            return (List<Collector>) in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("a pass state from Spark cannot be read: " + e, e);
+        }
+    }
+}
