@@ -20,7 +20,7 @@ public final class CanIca {
      * @param exactPca   exact top-k patterns (the authors' GPU variant) instead of randomized SVD with 4 power
      *                   iterations (their CPU variant, which produced the published maps)
      */
-    public record Settings(int components, int restarts, int maxIter, double tol, boolean exactPca) {
+    public record Settings(int components, int restarts, int maxIter, double tol, boolean exactPca) implements java.io.Serializable {
         public static Settings defaults() {
             return new Settings(128, 10, 300, 1e-4, false);
         }

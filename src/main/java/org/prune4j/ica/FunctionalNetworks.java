@@ -41,7 +41,7 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
      * How the networks were computed: chunking of the text and the CanICA settings; {@code heads} adds the head
      * analysis (one signal per query head, one joint ICA over the heads of all analysed layers, §1.6).
      */
-    public record Settings(int chunks, int chunkTexts, int maxLen, CanIca.Settings ica, boolean heads) {}
+    public record Settings(int chunks, int chunkTexts, int maxLen, CanIca.Settings ica, boolean heads) implements java.io.Serializable {}
 
     /**
      * Chunks used and skipped (ICA NaN/Inf in every restart of some layer), tokens per chunk, FastICA runs re-seeded
@@ -82,65 +82,31 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
         double[] icaSeconds = new double[c.layerCount()];
         List<List<int[][]>> counts = new ArrayList<>(); // per layer, per used chunk: [threshold][map]
         for (int l = 0; l < c.layerCount(); l++) counts.add(new ArrayList<>());
-        int k = s.ica().components(), span = range[1] - range[0];
+        int span = range[1] - range[0];
+        IcaChunks.Executor remote = IcaChunks.executor();
+        List<IcaChunks.Result> shipped = remote == null ? null : remote.run(model, groups, s, range, seed);
         for (int r = 0; r < groups.size(); r++) {
-            long tc = System.nanoTime();
-            List<int[]> texts = groups.get(r);
-            int t = NeuronRecorder.tokens(texts);
-            tokens.add(t);
-            if (t < k) {
-                throw new Prune4jException("chunk " + r + " has " + t + " tokens, fewer than --components " + k + "; give more --chunk-texts or fewer components");
-            }
-            double[][] chunkSal = new double[c.layerCount()][];
-            int[][][] chunkCounts = new int[c.layerCount()][][];
-            DenseMatrix[] headSignals = new DenseMatrix[c.layerCount()];
-            boolean[] failed = {false};
-            int[] reseeds = {0}, runs = {0, 0, 0}; // FastICA runs, their iterations, runs at the limit
             final int chunk = r;
-            NeuronRecorder.run(tf, texts, 4096, range, (layer, x) -> {
-                if (failed[0]) return;
-                long tl = System.nanoTime();
-                // Centring the neurons' patterns costs one dimension, so k must stay below the neuron count.
-                if (x.cols() <= k) throw new Prune4jException("--components " + k + " exceeds layer " + layer + "'s " + x.cols() + " MLP neurons less one (the most is " + (x.cols() - 1) + ")");
-                CanIca.LayerResult res;
-                try {
-                    res = CanIca.layer(x, s.ica(), seed * 1_000_003L + chunk * 131L + layer);
-                } catch (IllegalArgumentException e) { // rank-deficient activations (dead or duplicate neurons)
-                    throw new Prune4jException("chunk " + chunk + ", layer " + layer + ": " + e.getMessage() + "; use fewer --components");
-                }
-                if (res == null) {
-                    failed[0] = true;
-                } else {
-                    chunkSal[layer] = res.saliency();
-                    chunkCounts[layer] = res.keyCounts();
-                    reseeds[0] += res.nonFiniteRestarts();
-                    runs[0] += res.restartsRun() - res.nonFiniteRestarts();
-                    runs[1] += res.iterations();
-                    runs[2] += res.notConverged();
-                }
-                icaSeconds[layer] += (System.nanoTime() - tl) / 1e9;
-                // A layer's CanICA leaves hundreds of MB of k × n and T × k products that outlived young collections;
-                // collecting here (~0.2 s per layer of minutes) keeps the peak at one layer's live set plus the model.
-                System.gc();
-                progress.update(chunk * span + layer - range[0] + 1, groups.size() * span); // per layer: a 1B chunk is many minutes
-            }, s.heads() ? (layer, h) -> headSignals[layer] = h : null);
-            double[][] chunkHeads = s.heads() && !failed[0] ? headIca(headSignals, s.ica(), seed * 1_000_003L + chunk * 131L - 1) : null;
-            if (s.heads() && chunkHeads == null) failed[0] = true;
-            reseeded.add(reseeds[0]);
-            notConverged.add(runs[2]);
-            meanIterations.add(runs[0] == 0 ? 0.0 : runs[1] / (double) runs[0]);
-            if (failed[0]) {
+            IcaChunks.Result res = shipped != null ? shipped.get(r)
+                    : IcaChunks.compute(tf, groups.get(r), s, range, seed, r, done -> progress.update(chunk * span + done, groups.size() * span));
+            tokens.add(res.tokens());
+            reseeded.add(res.reseeds());
+            notConverged.add(res.notConverged());
+            meanIterations.add(res.runs() == 0 ? 0.0 : res.iterations() / (double) res.runs());
+            for (int l = 0; l < c.layerCount(); l++) icaSeconds[l] += res.icaSeconds()[l];
+            if (res.failed()) {
                 skipped.add(r);
             } else {
+                // Saliency merges by max over chunks: the same whichever machine computed which chunk.
                 for (int l = range[0]; l < range[1]; l++) {
-                    if (chunkCounts[l] != null) counts.get(l).add(chunkCounts[l]);
-                    if (chunkSal[l] != null) for (int j = 0; j < chunkSal[l].length; j++) saliency[l][j] = Math.max(saliency[l][j], chunkSal[l][j]);
-                    if (chunkHeads != null && chunkHeads[l] != null) {
-                        for (int j = 0; j < chunkHeads[l].length; j++) headSaliency[l][j] = Math.max(headSaliency[l][j], chunkHeads[l][j]);
+                    if (res.counts()[l] != null) counts.get(l).add(res.counts()[l]);
+                    if (res.saliency()[l] != null) for (int j = 0; j < res.saliency()[l].length; j++) saliency[l][j] = Math.max(saliency[l][j], res.saliency()[l][j]);
+                    if (res.heads() != null && res.heads()[l] != null) {
+                        for (int j = 0; j < res.heads()[l].length; j++) headSaliency[l][j] = Math.max(headSaliency[l][j], res.heads()[l][j]);
                     }
                 }
             }
-            chunkSeconds.add((System.nanoTime() - tc) / 1e9);
+            chunkSeconds.add(res.seconds());
             progress.update((r + 1) * span, groups.size() * span);
         }
         if (skipped.size() == groups.size()) throw new Prune4jException("ICA produced NaN/Inf in every chunk; no functional networks were found");
@@ -156,35 +122,6 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
                 final int level = t;
                 out[l][t] = counts.get(l).stream().flatMapToInt(byLevel -> Arrays.stream(byLevel[level])).toArray();
             }
-        }
-        return out;
-    }
-
-    /**
-     * One joint CanICA over the head signals of all analysed layers (columns = heads, layer by layer), components
-     * capped at the number of heads; returns per-layer head saliency, or null when every restart failed.
-     */
-    private static double[][] headIca(DenseMatrix[] signals, CanIca.Settings ica, long seed) {
-        int t = 0, n = 0;
-        for (DenseMatrix m : signals) if (m != null) { t = m.rows(); n += m.cols(); }
-        if (n < 2) return new double[signals.length][];
-        DenseMatrix all = DenseMatrix.zeros(t, n);
-        int col = 0;
-        for (DenseMatrix m : signals) {
-            if (m == null) continue;
-            for (int r = 0; r < t; r++) for (int j = 0; j < m.cols(); j++) all.set(r, col + j, m.get(r, j));
-            col += m.cols();
-        }
-        // At most one fewer than the heads (centring the patterns costs a dimension) and the tokens.
-        CanIca.Settings capped = new CanIca.Settings(Math.min(ica.components(), Math.min(n - 1, t)), ica.restarts(), ica.maxIter(), ica.tol(), ica.exactPca());
-        CanIca.LayerResult res = CanIca.layer(all, capped, seed);
-        if (res == null) return null;
-        double[][] out = new double[signals.length][];
-        col = 0;
-        for (int l = 0; l < signals.length; l++) {
-            if (signals[l] == null) continue;
-            out[l] = Arrays.copyOfRange(res.saliency(), col, col + signals[l].cols());
-            col += signals[l].cols();
         }
         return out;
     }

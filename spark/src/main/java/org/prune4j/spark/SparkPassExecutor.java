@@ -82,6 +82,18 @@ public final class SparkPassExecutor implements PassExecutor {
         return new Prune4jException("the Spark job failed: " + root.getClass().getSimpleName() + ": " + first);
     }
 
+    String model() {
+        return model;
+    }
+
+    String fingerprint() {
+        return fingerprint;
+    }
+
+    ModelConfig fileConfig() {
+        return fileConfig;
+    }
+
     public int shippedPasses() {
         return shippedPasses;
     }

@@ -88,7 +88,20 @@ class SparkPlanTest {
         try {
             Run cluster = capture(() -> SparkMain.run(spark("local-cluster[2,1,1024]")));
             assertThat(planOf(cluster)).as("local-cluster").isEqualTo(here);
-            assertThat(cluster.err()).containsPattern("prune4j-spark: [1-9][0-9]* calibration passes ran as Spark tasks");
+            assertThat(cluster.err()).containsPattern("prune4j-spark: [1-9][0-9]* calibration passes and 0 ICA chunks ran as Spark tasks");
+
+            // Functional networks: one ICA chunk per task, merged by max: the saved saliency equals one machine's.
+            Path dir = Files.createTempDirectory("nets");
+            String[] nets = {"networks", "--model", MODEL, "--data", CALIB, "--chunks", "3", "--chunk-texts", "12", "--components", "16",
+                    "--ica-restarts", "2", "--no-figures", "--no-progress", "--out"};
+            Run one = capture(() -> Main.run(concat(nets, dir.resolve("one").toString())));
+            assertThat(one.exit()).as(one.err()).isZero();
+            Run spread = capture(() -> SparkMain.run(concat(nets, dir.resolve("spark").toString(), "--master", "local-cluster[2,1,1024]")));
+            assertThat(spread.exit()).as(spread.err()).isZero();
+            assertThat(spread.err()).contains("and 3 ICA chunks ran as Spark tasks");
+            JsonNode a = new ObjectMapper().readTree(dir.resolve("one/networks.json").toFile()), b = new ObjectMapper().readTree(dir.resolve("spark/networks.json").toFile());
+            assertThat(b.path("saliency")).isEqualTo(a.path("saliency"));
+            assertThat(b.path("keyCounts")).isEqualTo(a.path("keyCounts"));
 
             // Kill one executor (SIGKILL) while the passes run slowly; Spark re-runs its tasks elsewhere.
             System.setProperty("spark.prune4j.testPassDelayMs", "1500");
@@ -110,6 +123,12 @@ class SparkPlanTest {
             System.clearProperty("spark.executor.memory");
             System.clearProperty("spark.prune4j.testPassDelayMs");
         }
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

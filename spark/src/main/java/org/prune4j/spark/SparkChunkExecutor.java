@@ -1,0 +1,80 @@
+package org.prune4j.spark;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.prune4j.engine.Transformer;
+import org.prune4j.ica.FunctionalNetworks;
+import org.prune4j.ica.IcaChunks;
+import org.prune4j.model.Model;
+import scala.Tuple2;
+
+import java.io.ByteArrayInputStream;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Functional-network ICA chunks as Spark tasks, one chunk per task: each returns its chunk's saliency, key-neuron
+ * counts and log; the driver merges them in chunk order by max, so the networks equal one machine's.
+ */
+public final class SparkChunkExecutor implements IcaChunks.Executor {
+    private final transient JavaSparkContext sc;
+    private final SparkPassExecutor files;
+    private int shippedChunks;
+
+    SparkChunkExecutor(JavaSparkContext sc, SparkPassExecutor files) {
+        this.sc = sc;
+        this.files = files;
+    }
+
+    public int shippedChunks() {
+        return shippedChunks;
+    }
+
+    @Override
+    public List<IcaChunks.Result> run(Model model, List<List<int[]>> chunks, FunctionalNetworks.Settings s, int[] range, long seed) {
+        if (!SparkPassExecutor.sameModel(model.config(), files.fileConfig()) || chunks.size() < 2) return null;
+        ChunkTask task = new ChunkTask(files.model(), files.fingerprint(), new ArrayList<>(chunks), s, range.clone(), seed);
+        List<Tuple2<Integer, byte[]>> out;
+        try {
+            out = new ArrayList<>(sc.parallelize(IntStream.range(0, chunks.size()).boxed().toList(), chunks.size()).mapPartitions(task).collect());
+        } catch (RuntimeException e) {
+            throw SparkPassExecutor.failed(e);
+        }
+        out.sort(Comparator.comparing(Tuple2::_1));
+        List<IcaChunks.Result> results = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            if (out.get(i)._1() != i) throw new IllegalStateException("chunk " + i + " is missing from the Spark results");
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(out.get(i)._2()))) {
+                results.add((IcaChunks.Result) in.readObject());
+            } catch (Exception e) {
+                throw new IllegalStateException("a chunk result from Spark cannot be read: " + e, e);
+            }
+        }
+        shippedChunks += chunks.size();
+        return results;
+    }
+
+    /** The executor side: one engine per task over the JVM's mapped model, CanICA on the DoubleGemm's threads. */
+    record ChunkTask(String model, String fingerprint, List<List<int[]>> chunks, FunctionalNetworks.Settings settings, int[] range, long seed)
+            implements FlatMapFunction<Iterator<Integer>, Tuple2<Integer, byte[]>>, Serializable {
+        @Override
+        public Iterator<Tuple2<Integer, byte[]>> call(Iterator<Integer> indices) throws Exception {
+            Model m = ExecutorModels.get(model, fingerprint);
+            TaskContext ctx = TaskContext.get();
+            List<Tuple2<Integer, byte[]>> out = new ArrayList<>();
+            try (Transformer tf = new Transformer(m, ctx == null ? 1 : Math.max(1, ctx.cpus()))) {
+                while (indices.hasNext()) {
+                    int r = indices.next();
+                    out.add(new Tuple2<>(r, SparkPassExecutor.write(IcaChunks.compute(tf, chunks.get(r), settings, range, seed, r, d -> {}))));
+                }
+            }
+            return out.iterator();
+        }
+    }
+}
