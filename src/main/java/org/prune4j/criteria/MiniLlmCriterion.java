@@ -110,16 +110,11 @@ public final class MiniLlmCriterion implements Criterion {
      */
     public double[] runProbes(ScoringContext ctx, List<ZerothOrder.Probe> probes) {
         int[] layers = layers(ctx.model().config());
-        double[] c = new double[probes.size()];
-        Integer[] order = IntStream.range(0, c.length).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, java.util.Comparator.comparingInt((Integer i) -> ZerothOrder.firstLayer(probes.get(i), layers)).thenComparingInt(i -> i));
-        int done = 0;
-        for (int i : order) {
-            c[i] = ZerothOrder.estimate(ctx, probes.get(i), layers, settings.eps(), settings.distribution());
-            ctx.runner().progress().update(++done, c.length);
-        }
-        ctx.releaseProbeState();
-        return c;
+        ZerothOrder.Executor remote = ZerothOrder.executor();
+        double[] shipped = remote == null ? null : remote.run(ctx.model(), ctx.windows(), probes, layers, settings.eps(), settings.distribution());
+        if (shipped != null) return shipped;
+        return ZerothOrder.estimateAll(ctx.transformer(), ctx.model(), ctx.windows(), probes, IntStream.range(0, probes.size()).toArray(), layers,
+                settings.eps(), settings.distribution(), ctx.runner().progress());
     }
 
     @Override

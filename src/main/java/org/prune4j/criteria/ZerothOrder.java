@@ -34,7 +34,7 @@ public final class ZerothOrder {
     /**
      * One probe: {@code layer} −1 and {@code block} null perturb everything in scope; {@code sample} is r in 1..q.
      */
-    public record Probe(int index, int layer, TensorRole.Block block, int sample, long seed) {
+    public record Probe(int index, int layer, TensorRole.Block block, int sample, long seed) implements java.io.Serializable {
         boolean covers(int l, TensorRole role) {
             return (layer < 0 || layer == l) && (block == null || block == role.block);
         }
@@ -46,7 +46,44 @@ public final class ZerothOrder {
         }
     }
 
+    /** Runs probes elsewhere: every probe's scalar in probe order, or null to run them here. */
+    public interface Executor {
+        double[] run(org.prune4j.model.Model model, List<int[]> windows, List<Probe> probes, int[] layers, double eps, CounterNoise.Distribution dist);
+    }
+
+    private static volatile Executor executor;
+
     private ZerothOrder() {}
+
+    /** Installs the executor every zeroth-order run uses from now on (null: probes run here). */
+    public static void useExecutor(Executor e) {
+        executor = e;
+    }
+
+    static Executor executor() {
+        return executor;
+    }
+
+    /**
+     * Runs the given probes (indices into {@code probes}) on one engine over the dense model, grouped by the first
+     * layer they change so each group resumes from one saved residual stream; returns their scalars in the given
+     * order. Each scalar depends only on its probe, so any split of the probes gives the same scalars.
+     */
+    public static double[] estimateAll(org.prune4j.engine.Transformer tf, org.prune4j.model.Model model, List<int[]> windows, List<Probe> probes,
+                                       int[] which, int[] layers, double eps, CounterNoise.Distribution dist, org.prune4j.util.ProgressListener progress) {
+        ScoringContext ctx = new ScoringContext(model, windows, 0, tf, new org.prune4j.calib.CalibrationRunner(
+                org.prune4j.calib.CalibrationRunner.DEFAULT_PASS_TOKENS, progress));
+        Integer[] order = java.util.stream.IntStream.range(0, which.length).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt((Integer i) -> firstLayer(probes.get(which[i]), layers)).thenComparingInt(i -> which[i]));
+        double[] c = new double[which.length];
+        int done = 0;
+        for (int i : order) {
+            c[i] = estimate(ctx, probes.get(which[i]), layers, eps, dist);
+            progress.update(++done, c.length);
+        }
+        ctx.releaseProbeState();
+        return c;
+    }
 
     /**
      * The probes of a scope over the scored layers, q samples per unit, seeds derived from the run's seed. Samples

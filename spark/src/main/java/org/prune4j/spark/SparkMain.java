@@ -4,6 +4,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.cli.Main;
+import org.prune4j.criteria.ZerothOrder;
 import org.prune4j.ica.IcaChunks;
 import org.prune4j.util.Prune4jException;
 
@@ -55,17 +56,20 @@ public final class SparkMain {
             sc.setLogLevel(System.getProperty("prune4j.spark.logLevel", "WARN"));
             SparkPassExecutor ex = null;
             SparkChunkExecutor chunks = null;
+            SparkProbeExecutor probes = null;
             if (model != null && new File(model).exists()) {
                 ex = new SparkPassExecutor(sc, model, partitions);
                 ex.requireSameFileEverywhere();
                 CalibrationRunner.useExecutor(ex);
                 chunks = new SparkChunkExecutor(sc, ex);
                 IcaChunks.useExecutor(chunks);
+                probes = new SparkProbeExecutor(sc, ex, partitions);
+                ZerothOrder.useExecutor(probes);
             }
             int code = Main.run(rest.toArray(String[]::new));
             if (ex != null) {
-                System.err.printf("prune4j-spark: %d calibration passes and %d ICA chunks ran as Spark tasks (master %s, %d executor slots)%n",
-                        ex.shippedPasses(), chunks.shippedChunks(), sc.master(), sc.defaultParallelism());
+                System.err.printf("prune4j-spark: %d calibration passes, %d ICA chunks and %d zero-order probes ran as Spark tasks (master %s, "
+                        + "%d executor slots)%n", ex.shippedPasses(), chunks.shippedChunks(), probes.shippedProbes(), sc.master(), sc.defaultParallelism());
             }
             return code;
         } catch (Prune4jException e) {
@@ -77,6 +81,7 @@ public final class SparkMain {
         } finally {
             CalibrationRunner.useExecutor(null);
             IcaChunks.useExecutor(null);
+            ZerothOrder.useExecutor(null);
         }
     }
 

@@ -88,7 +88,15 @@ class SparkPlanTest {
         try {
             Run cluster = capture(() -> SparkMain.run(spark("local-cluster[2,1,1024]")));
             assertThat(planOf(cluster)).as("local-cluster").isEqualTo(here);
-            assertThat(cluster.err()).containsPattern("prune4j-spark: [1-9][0-9]* calibration passes and 0 ICA chunks ran as Spark tasks");
+            assertThat(cluster.err()).containsPattern("prune4j-spark: [1-9][0-9]* calibration passes, 0 ICA chunks and 0 zero-order probes ran");
+
+            // MINI-LLM: the zero-order probes in batches, one per task; only scalars come back.
+            String[] mini = {"plan", "--model", MODEL, "--method", "mini-llm", "--ratio", "0.2", "--calib", CALIB, "--calib-samples", "6",
+                    "--calib-len", "64", "--seed", "3", "--zo-scope", "module", "--zo-samples", "2", "--json"};
+            String miniHere = planOf(capture(() -> Main.run(mini)));
+            Run miniSpark = capture(() -> SparkMain.run(concat(mini, "--master", "local-cluster[2,1,1024]")));
+            assertThat(planOf(miniSpark)).as("mini-llm").isEqualTo(miniHere);
+            assertThat(miniSpark.err()).containsPattern(" [1-9][0-9]* zero-order probes ran as Spark tasks");
 
             // Functional networks: one ICA chunk per task, merged by max: the saved saliency equals one machine's.
             Path dir = Files.createTempDirectory("nets");
@@ -98,7 +106,7 @@ class SparkPlanTest {
             assertThat(one.exit()).as(one.err()).isZero();
             Run spread = capture(() -> SparkMain.run(concat(nets, dir.resolve("spark").toString(), "--master", "local-cluster[2,1,1024]")));
             assertThat(spread.exit()).as(spread.err()).isZero();
-            assertThat(spread.err()).contains("and 3 ICA chunks ran as Spark tasks");
+            assertThat(spread.err()).contains(" 3 ICA chunks and ");
             JsonNode a = new ObjectMapper().readTree(dir.resolve("one/networks.json").toFile()), b = new ObjectMapper().readTree(dir.resolve("spark/networks.json").toFile());
             assertThat(b.path("saliency")).isEqualTo(a.path("saliency"));
             assertThat(b.path("keyCounts")).isEqualTo(a.path("keyCounts"));
