@@ -33,6 +33,12 @@ final class ExecutorModels {
         });
     }
 
+    /** An engine over a mapped model for one task, with the task's CPUs as threads. */
+    static org.prune4j.engine.Transformer engine(Model m) {
+        org.apache.spark.TaskContext ctx = org.apache.spark.TaskContext.get();
+        return new org.prune4j.engine.Transformer(m, ctx == null ? 1 : Math.max(1, ctx.cpus()));
+    }
+
     /** Size and SHA-256 of the first MiB of the model file (of every file, for a folder). */
     static String fingerprint(String path) {
         Path p = Path.of(path);

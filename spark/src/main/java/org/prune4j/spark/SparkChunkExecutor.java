@@ -1,6 +1,5 @@
 package org.prune4j.spark;
 
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.prune4j.engine.Transformer;
@@ -66,9 +65,8 @@ public final class SparkChunkExecutor implements IcaChunks.Executor {
         @Override
         public Iterator<Tuple2<Integer, byte[]>> call(Iterator<Integer> indices) throws Exception {
             Model m = ExecutorModels.get(model, fingerprint);
-            TaskContext ctx = TaskContext.get();
             List<Tuple2<Integer, byte[]>> out = new ArrayList<>();
-            try (Transformer tf = new Transformer(m, ctx == null ? 1 : Math.max(1, ctx.cpus()))) {
+            try (Transformer tf = ExecutorModels.engine(m)) {
                 while (indices.hasNext()) {
                     int r = indices.next();
                     out.add(new Tuple2<>(r, SparkPassExecutor.write(IcaChunks.compute(tf, chunks.get(r), settings, range, seed, r, d -> {}))));

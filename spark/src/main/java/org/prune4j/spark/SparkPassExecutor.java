@@ -1,6 +1,5 @@
 package org.prune4j.spark;
 
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.prune4j.calib.CalibrationRunner;
@@ -135,11 +134,9 @@ public final class SparkPassExecutor implements PassExecutor {
         @Override
         public Iterator<Tuple2<Integer, byte[]>> call(Iterator<Integer> indices) throws Exception {
             Model m = ExecutorModels.get(model, fingerprint);
-            TaskContext ctx = TaskContext.get();
-            int threads = ctx == null ? 1 : Math.max(1, ctx.cpus());
             List<Tuple2<Integer, byte[]>> out = new ArrayList<>();
             CalibrationRunner runner = new CalibrationRunner(CalibrationRunner.DEFAULT_PASS_TOKENS, ProgressListener.NONE);
-            try (Transformer tf = new Transformer(m, threads)) {
+            try (Transformer tf = ExecutorModels.engine(m)) {
                 while (indices.hasNext()) {
                     int p = indices.next();
                     int[] r = passes.get(p);

@@ -1,6 +1,5 @@
 package org.prune4j.spark;
 
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.prune4j.criteria.ZerothOrder;
@@ -74,9 +73,8 @@ public final class SparkProbeExecutor implements ZerothOrder.Executor {
         @Override
         public Iterator<Tuple2<Integer, double[]>> call(Iterator<Integer> ids) throws Exception {
             Model m = ExecutorModels.get(model, fingerprint);
-            TaskContext ctx = TaskContext.get();
             List<Tuple2<Integer, double[]>> out = new ArrayList<>();
-            try (Transformer tf = new Transformer(m, ctx == null ? 1 : Math.max(1, ctx.cpus()))) {
+            try (Transformer tf = ExecutorModels.engine(m)) {
                 while (ids.hasNext()) {
                     int b = ids.next();
                     out.add(new Tuple2<>(b, ZerothOrder.estimateAll(tf, m, windows, probes, batches.get(b), layers, eps, dist, ProgressListener.NONE)));
