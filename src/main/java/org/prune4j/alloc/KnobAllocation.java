@@ -34,7 +34,7 @@ abstract class KnobAllocation implements Allocation {
         PruningPlan best = plan(c, s, hi, k, bias);
         double max = best.removedFraction(c);
         if (max < ratio) {
-            throw new Prune4jException(String.format("a ratio of %.3f cannot be reached: with these constraints (and embeddings, "
+            throw new UnreachableRatioException(String.format("a ratio of %.3f cannot be reached: with these constraints (and embeddings, "
                     + "which are never pruned) at most %.3f of the parameters can be removed", ratio, max));
         }
         for (int it = 0; it < 50; it++) {

@@ -117,11 +117,13 @@ public final class CompareCommand implements Callable<Integer> {
             requireMemoryForJobs(model, rs.length);
             List<ComparisonGrid.Cell> cells = ComparisonGrid.run(model, cfg, names, rs, out, this::request, opts.threads, jobs,
                     label -> new Progress(label, !noProgress));
-            ComparisonOutputs.write(cfg, cells, out);
+            List<ComparisonGrid.Unreachable> unreachable = ComparisonGrid.unreachable(out, names, rs);
+            ComparisonOutputs.write(cfg, cells, unreachable, out);
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("config", cfg);
                 o.put("cells", cells);
+                o.put("unreachable", unreachable);
                 o.put("seconds", (System.nanoTime() - t0) / 1e9);
                 Json.print(o);
             } else {

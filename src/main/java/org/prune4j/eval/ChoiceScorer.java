@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class ChoiceScorer {
     /** Tokens = context then continuation (already left-truncated to the model's window + 1). */
-    public record Request(int[] tokens, int continuationLength) {
+    public record Request(int[] tokens, int continuationLength) implements java.io.Serializable {
         public Request {
             if (continuationLength < 1 || continuationLength >= tokens.length) {
                 throw new IllegalArgumentException("a continuation of " + continuationLength + " tokens needs a longer request than " + tokens.length);
@@ -26,7 +26,7 @@ public final class ChoiceScorer {
     }
 
     /** Summed log-probability of the continuation and whether every continuation token was the argmax. */
-    public record Score(double logLikelihood, boolean greedy) {}
+    public record Score(double logLikelihood, boolean greedy) implements java.io.Serializable {}
 
     private final Transformer model;
     private final int batchTokens;
@@ -39,15 +39,28 @@ public final class ChoiceScorer {
     /** Scores every group; result[g][i] belongs to groups[g][i]. */
     public Score[][] score(List<Request[]> groups, ProgressListener progress) {
         Score[][] out = new Score[groups.size()][];
-        int start = 0;
         long done = 0, total = 0;
         for (Request[] g : groups) for (Request r : g) total += r.tokens().length;
+        for (int[] b : batches(groups, batchTokens)) {
+            scorePass(groups.subList(b[0], b[1]), out, b[0]);
+            for (int g = b[0]; g < b[1]; g++) for (Request r : groups.get(g)) done += r.tokens().length;
+            progress.update(done, total);
+        }
+        return out;
+    }
+
+    /**
+     * The passes [from, to) that {@link #score} runs: greedy, at most {@code batchTokens} rows each. A choice's
+     * score depends on the pass it shares, so a split that keeps these boundaries (item shards made of whole passes,
+     * each scored with the same batchTokens) gives the same bits.
+     */
+    public static List<int[]> batches(List<Request[]> groups, int batchTokens) {
+        List<int[]> out = new ArrayList<>();
+        int start = 0, cap = Math.max(1, batchTokens);
         while (start < groups.size()) {
             int end = start, rows = 0;
-            while (end < groups.size() && (end == start || rows + rowsOf(groups.get(end)) <= batchTokens)) rows += rowsOf(groups.get(end++));
-            scorePass(groups.subList(start, end), out, start);
-            for (int g = start; g < end; g++) for (Request r : groups.get(g)) done += r.tokens().length;
-            progress.update(done, total);
+            while (end < groups.size() && (end == start || rows + rowsOf(groups.get(end)) <= cap)) rows += rowsOf(groups.get(end++));
+            out.add(new int[]{start, end});
             start = end;
         }
         return out;

@@ -27,7 +27,22 @@ public final class ZeroShot {
         }
     }
 
+    /**
+     * Scores items elsewhere (prune4j-spark: item shards as tasks): every item's choice scores in item order, or null
+     * to score here. Accuracy and its standard error are then summed in item order, as here.
+     */
+    public interface Executor {
+        ChoiceScorer.Score[][] run(Transformer tf, List<ChoiceScorer.Request[]> items, int batchTokens);
+    }
+
+    private static volatile Executor executor;
+
     private ZeroShot() {}
+
+    /** Installs the executor every zero-shot evaluation uses from now on (null: items are scored here). */
+    public static void useExecutor(Executor e) {
+        executor = e;
+    }
 
     public static TaskResult evaluate(Transformer tf, Tokenizer tok, ZeroShotTask task, List<ZeroShotTask.Item> items, boolean addBos,
                                       int batchTokens, ProgressListener progress) {
@@ -44,7 +59,9 @@ public final class ZeroShot {
             }
             groups.add(g);
         }
-        ChoiceScorer.Score[][] scores = new ChoiceScorer(tf, batchTokens).score(groups, progress);
+        Executor remote = executor;
+        ChoiceScorer.Score[][] scores = remote == null ? null : remote.run(tf, groups, batchTokens);
+        if (scores == null) scores = new ChoiceScorer(tf, batchTokens).score(groups, progress);
         int n = items.size();
         double[] acc = new double[n], accNorm = new double[n];
         double llSum = 0;

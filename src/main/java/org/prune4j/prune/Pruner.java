@@ -136,9 +136,27 @@ public final class Pruner {
      * is repeated per ratio). Each result's timings carry the shared calibration and scoring once, on the first.
      */
     public static java.util.List<Result> runRatios(Model model, PruneRequest r, double[] ratios, Function<String, ProgressListener> progress) {
+        return runRatios(model, r, ratios, progress, null);
+    }
+
+    /**
+     * {@link #runRatios(Model, PruneRequest, double[], Function)} where a ratio the method cannot reach (its
+     * structures and constraints allow less) does not stop the others: its result is null and {@code unreachable}
+     * gets the ratio and the reason. A null {@code unreachable} throws instead.
+     */
+    public static java.util.List<Result> runRatios(Model model, PruneRequest r, double[] ratios, Function<String, ProgressListener> progress,
+                                                   java.util.function.BiConsumer<Double, String> unreachable) {
         java.util.List<Result> out = new java.util.ArrayList<>();
         if (r.fixedPlan() != null || r.method().mode() == PruneRequest.CalibrationMode.SEQUENTIAL) {
-            for (double ratio : ratios) out.add(run(model, withRatio(r, ratio), progress, true));
+            for (double ratio : ratios) {
+                try {
+                    out.add(run(model, withRatio(r, ratio), progress, true));
+                } catch (Prune4jException e) {
+                    if (unreachable == null || !isUnreachable(e)) throw e;
+                    unreachable.accept(ratio, e.getMessage());
+                    out.add(null);
+                }
+            }
             return out;
         }
         long t0 = System.nanoTime();
@@ -163,7 +181,15 @@ public final class Pruner {
             for (int i = 0; i < ratios.length; i++) {
                 long a = System.nanoTime();
                 org.prune4j.alloc.Target target = new org.prune4j.alloc.Target(ratios[i], r.method().target().basis());
-                PruningPlan plan = allocation.allocate(model.config(), scores, target, resolved.constraints(), resolved.biasCompensation());
+                PruningPlan plan;
+                try {
+                    plan = allocation.allocate(model.config(), scores, target, resolved.constraints(), resolved.biasCompensation());
+                } catch (Prune4jException e) {
+                    if (unreachable == null || !isUnreachable(e)) throw e;
+                    unreachable.accept(ratios[i], e.getMessage());
+                    out.add(null);
+                    continue;
+                }
                 Model pruned = Surgery.apply(model, plan, inputMeans);
                 long b = System.nanoTime();
                 double shared = i == 0 ? (t3 - t0) / 1e9 : 0;
@@ -172,6 +198,11 @@ public final class Pruner {
             }
         }
         return out;
+    }
+
+    /** The allocators' refusal of a ratio beyond what the method's structures allow (the one per-ratio failure). */
+    private static boolean isUnreachable(Prune4jException e) {
+        return e instanceof org.prune4j.alloc.UnreachableRatioException;
     }
 
     /** The request's calibration windows (disjoint from the evaluation text unless overlap is allowed). */

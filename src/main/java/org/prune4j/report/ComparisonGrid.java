@@ -121,7 +121,9 @@ public final class ComparisonGrid {
         }
         for (String method : methods) {
             List<Integer> missing = new ArrayList<>();
-            for (int k = 0; k < ratios.length; k++) if (load(cells.resolve(cellName(method, ratios[k]))) == null) missing.add(k);
+            for (int k = 0; k < ratios.length; k++) {
+                if (load(cells.resolve(cellName(method, ratios[k]))) == null && !Files.exists(unreachableFile(cells, method, ratios[k]))) missing.add(k);
+            }
             if (missing.isEmpty()) continue;
             double[] todo = missing.stream().mapToDouble(k -> ratios[k]).toArray();
             work.add(() -> runMethod(model, method, todo, cfg, cells, withThreads(requestFor.apply(method), jobThreads), jobThreads, jobs, inlineSpeed, progress));
@@ -130,8 +132,37 @@ public final class ComparisonGrid {
         if (cfg.speedTokens() > 0) measureMissingSpeed(model, cfg, methods, ratios, cells, threads);
         List<Cell> all = new ArrayList<>();
         all.add(load(cells.resolve(cellName("dense", 0))));
-        for (String method : methods) for (double r : ratios) all.add(load(cells.resolve(cellName(method, r))));
+        for (String method : methods) {
+            for (double r : ratios) {
+                Cell c = load(cells.resolve(cellName(method, r)));
+                if (c != null) all.add(c);
+            }
+        }
         return all;
+    }
+
+    /** A method × ratio the method cannot reach (its structures allow less): recorded, so a resume does not retry it. */
+    public record Unreachable(String method, double ratio, String reason) {}
+
+    private static Path unreachableFile(Path cells, String method, double ratio) {
+        return cells.resolve(cellName(method, ratio).replace(".json", ".unreachable.json"));
+    }
+
+    /** The unreachable method × ratio pairs of a grid, in method and ratio order. */
+    public static List<Unreachable> unreachable(Path out, List<String> methods, double[] ratios) {
+        List<Unreachable> u = new ArrayList<>();
+        for (String m : methods) {
+            for (double r : ratios) {
+                Path f = unreachableFile(out.resolve("cells"), m, r);
+                if (!Files.exists(f)) continue;
+                try {
+                    u.add(MAPPER.readValue(f.toFile(), Unreachable.class));
+                } catch (IOException e) {
+                    throw Prune4jException.inFile(f, "is not a comparison note (delete it to retry): " + e.getMessage().lines().findFirst().orElse(""));
+                }
+            }
+        }
+        return u;
     }
 
     /** One method scored once and cut at every missing ratio; each cell is on disk as soon as it is evaluated. */
@@ -139,9 +170,11 @@ public final class ComparisonGrid {
                                   boolean inlineSpeed, Function<String, ProgressListener> progress) {
         // Per-method peak memory: the high-water mark is reset when this method alone runs (shared when jobs > 1).
         if (jobs == 1) ProcessMemory.resetPeak();
-        List<Pruner.Result> results = Pruner.runRatios(model, request, todo, progress);
+        List<Pruner.Result> results = Pruner.runRatios(model, request, todo, progress,
+                (ratio, reason) -> writeJson(unreachableFile(cells, method, ratio), new Unreachable(method, ratio, reason), true));
         for (int i = 0; i < todo.length; i++) {
             Pruner.Result res = results.get(i);
+            if (res == null) continue;
             try (Model pruned = res.pruned()) {
                 Cell c = evaluate(pruned, method, todo[i], res.plan(), model, cfg, res.timings().total(), res.peakRssBytes(), res.resolved().options(),
                         threads, jobs, inlineSpeed, progress);

@@ -18,12 +18,14 @@ import java.util.Locale;
 public final class ComparisonOutputs {
     private ComparisonOutputs() {}
 
-    public static List<Path> write(ComparisonGrid.Config cfg, List<ComparisonGrid.Cell> cells, Path out) {
+    public static List<Path> write(ComparisonGrid.Config cfg, List<ComparisonGrid.Cell> cells, List<ComparisonGrid.Unreachable> unreachable, Path out) {
         List<Path> files = new ArrayList<>();
         Path json = out.resolve("results.json"), csv = out.resolve("results.csv"), md = out.resolve("table.md");
-        ComparisonGrid.writeJson(json, ComparisonGrid.results(cfg, cells), true);
+        java.util.Map<String, Object> results = ComparisonGrid.results(cfg, cells);
+        results.put("unreachable", unreachable);
+        ComparisonGrid.writeJson(json, results, true);
         AtomicOutput.write(csv, true, tmp -> Files.writeString(tmp, csv(cells)));
-        AtomicOutput.write(md, true, tmp -> Files.writeString(tmp, markdown(cells)));
+        AtomicOutput.write(md, true, tmp -> Files.writeString(tmp, markdown(cells) + notes(unreachable)));
         files.add(json);
         files.add(csv);
         files.add(md);
@@ -37,7 +39,8 @@ public final class ComparisonOutputs {
             figureError = e.toString();
         }
         Path html = out.resolve("index.html");
-        String page = html(cfg, cells, figures, figureError);
+        String page = html(cfg, cells, figures, figureError).replace("</table>\n<h2>Figures</h2>",
+                "</table>\n<p>" + Pages.esc(notes(unreachable)).replace("\n", "<br>") + "</p>\n<h2>Figures</h2>");
         AtomicOutput.write(html, true, tmp -> Files.writeString(tmp, page));
         files.add(html);
         return files;
@@ -113,6 +116,15 @@ public final class ComparisonOutputs {
             b.append(' ').append(bold(String.format(Locale.ROOT, "%.2f", 100 * c.average()), group.size() > 1 && c.average() == best)).append(" |");
         }
         b.append('\n');
+    }
+
+    /** The method × ratio pairs a method cannot reach, as a note under the table. */
+    static String notes(List<ComparisonGrid.Unreachable> unreachable) {
+        StringBuilder b = new StringBuilder();
+        for (ComparisonGrid.Unreachable u : unreachable) {
+            b.append(String.format(Locale.ROOT, "Not reachable: %s at %.0f%% (%s).%n", u.method(), 100 * u.ratio(), u.reason()));
+        }
+        return b.toString();
     }
 
     private static String bold(String s, boolean on) {

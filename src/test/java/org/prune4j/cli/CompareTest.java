@@ -114,4 +114,20 @@ class CompareTest {
             assertThat(par.resolve("cells").resolve(plan)).hasSameTextualContentAs(out.resolve("cells").resolve(plan));
         }
     }
+
+    /** A ratio a method cannot reach is noted, not fatal: the other ratios are evaluated, and a resume does not retry it. */
+    @Test
+    void unreachableRatioIsNotedAndTheGridGoesOn() throws Exception {
+        Path out = TestData.tempDir().resolve("cmp-unreachable");
+        String[] a = {"compare", "--model", TestData.STORIES.toString(), "--methods", "magnitude", "--ratios", "0.2,0.95", "--ppl", TestData.HEAD46.toString(),
+                "--speed-tokens", "0", "--out", out.toString(), "--no-progress"};
+        CliRunner.Outcome o = CliRunner.run(a);
+        assertThat(o.exit()).as(o.err()).isZero();
+        assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + 1 + 1);
+        assertThat(Files.readString(out.resolve("table.md"))).contains("Not reachable: magnitude at 95% (a ratio of 0.950 cannot be reached");
+        Path note = out.resolve("cells/magnitude-0.9500.unreachable.json");
+        FileTime before = Files.getLastModifiedTime(note);
+        assertThat(CliRunner.run(a).exit()).isZero();
+        assertThat(Files.getLastModifiedTime(note)).isEqualTo(before);
+    }
 }

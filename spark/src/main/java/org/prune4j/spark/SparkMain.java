@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.cli.Main;
 import org.prune4j.criteria.ZerothOrder;
+import org.prune4j.eval.ZeroShot;
 import org.prune4j.ica.IcaChunks;
 import org.prune4j.util.Prune4jException;
 
@@ -57,6 +58,7 @@ public final class SparkMain {
             SparkPassExecutor ex = null;
             SparkChunkExecutor chunks = null;
             SparkProbeExecutor probes = null;
+            SparkItemExecutor items = null;
             if (model != null && new File(model).exists()) {
                 ex = new SparkPassExecutor(sc, model, partitions);
                 ex.requireSameFileEverywhere();
@@ -65,11 +67,14 @@ public final class SparkMain {
                 IcaChunks.useExecutor(chunks);
                 probes = new SparkProbeExecutor(sc, ex, partitions);
                 ZerothOrder.useExecutor(probes);
+                items = new SparkItemExecutor(sc, ex, partitions);
+                ZeroShot.useExecutor(items);
             }
             int code = Main.run(rest.toArray(String[]::new));
             if (ex != null) {
-                System.err.printf("prune4j-spark: %d calibration passes, %d ICA chunks and %d zero-order probes ran as Spark tasks (master %s, "
-                        + "%d executor slots)%n", ex.shippedPasses(), chunks.shippedChunks(), probes.shippedProbes(), sc.master(), sc.defaultParallelism());
+                System.err.printf("prune4j-spark: %d calibration passes, %d ICA chunks, %d zero-order probes and %d zero-shot items ran as Spark "
+                        + "tasks (master %s, %d executor slots)%n", ex.shippedPasses(), chunks.shippedChunks(), probes.shippedProbes(), items.shippedItems(),
+                        sc.master(), sc.defaultParallelism());
             }
             return code;
         } catch (Prune4jException e) {
@@ -82,6 +87,7 @@ public final class SparkMain {
             CalibrationRunner.useExecutor(null);
             IcaChunks.useExecutor(null);
             ZerothOrder.useExecutor(null);
+            ZeroShot.useExecutor(null);
         }
     }
 

@@ -88,7 +88,16 @@ class SparkPlanTest {
         try {
             Run cluster = capture(() -> SparkMain.run(spark("local-cluster[2,1,1024]")));
             assertThat(planOf(cluster)).as("local-cluster").isEqualTo(here);
-            assertThat(cluster.err()).containsPattern("prune4j-spark: [1-9][0-9]* calibration passes, 0 ICA chunks and 0 zero-order probes ran");
+            assertThat(cluster.err()).containsPattern("prune4j-spark: [1-9][0-9]* calibration passes, 0 ICA chunks, 0 zero-order probes and 0 zero-shot");
+
+            // Zero-shot items in shards, one per task: the same accuracies (and standard errors) as one machine.
+            String[] eval = {"eval", "--model", MODEL, "--tasks", "arc_easy,copa,lambada_openai", "--tasks-dir", ROOT.resolve("data/zeroshot").toString(), "--limit", "40", "--batch-tokens", "512", "--json", "--no-progress"};
+            Run evalHere = capture(() -> Main.run(eval));
+            assertThat(evalHere.exit()).as(evalHere.err()).isZero();
+            Run evalSpark = capture(() -> SparkMain.run(concat(eval, "--master", "local-cluster[2,1,1024]")));
+            assertThat(evalSpark.exit()).as(evalSpark.err()).isZero();
+            assertThat(evalSpark.err()).contains(" 120 zero-shot items ran");
+            assertThat(tasksOf(evalSpark)).isEqualTo(tasksOf(evalHere));
 
             // MINI-LLM: the zero-order probes in batches, one per task; only scalars come back.
             String[] mini = {"plan", "--model", MODEL, "--method", "mini-llm", "--ratio", "0.2", "--calib", CALIB, "--calib-samples", "6",
@@ -96,7 +105,7 @@ class SparkPlanTest {
             String miniHere = planOf(capture(() -> Main.run(mini)));
             Run miniSpark = capture(() -> SparkMain.run(concat(mini, "--master", "local-cluster[2,1,1024]")));
             assertThat(planOf(miniSpark)).as("mini-llm").isEqualTo(miniHere);
-            assertThat(miniSpark.err()).containsPattern(" [1-9][0-9]* zero-order probes ran as Spark tasks");
+            assertThat(miniSpark.err()).containsPattern(" [1-9][0-9]* zero-order probes and 0 zero-shot items ran");
 
             // Functional networks: one ICA chunk per task, merged by max: the saved saliency equals one machine's.
             Path dir = Files.createTempDirectory("nets");
@@ -106,7 +115,7 @@ class SparkPlanTest {
             assertThat(one.exit()).as(one.err()).isZero();
             Run spread = capture(() -> SparkMain.run(concat(nets, dir.resolve("spark").toString(), "--master", "local-cluster[2,1,1024]")));
             assertThat(spread.exit()).as(spread.err()).isZero();
-            assertThat(spread.err()).contains(" 3 ICA chunks and ");
+            assertThat(spread.err()).contains(" 3 ICA chunks, ");
             JsonNode a = new ObjectMapper().readTree(dir.resolve("one/networks.json").toFile()), b = new ObjectMapper().readTree(dir.resolve("spark/networks.json").toFile());
             assertThat(b.path("saliency")).isEqualTo(a.path("saliency"));
             assertThat(b.path("keyCounts")).isEqualTo(a.path("keyCounts"));
@@ -131,6 +140,15 @@ class SparkPlanTest {
             System.clearProperty("spark.executor.memory");
             System.clearProperty("spark.prune4j.testPassDelayMs");
         }
+    }
+
+    /** Per task: items, acc, acc_norm, their stderr, LAMBADA perplexity (not the seconds). */
+    static String tasksOf(Run r) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode t : new ObjectMapper().readTree(r.out()).path("tasks")) {
+            for (String f : List.of("task", "items", "acc", "accStderr", "accNorm", "accNormStderr", "perplexity")) b.append(t.path(f)).append(' ');
+        }
+        return b.toString();
     }
 
     static String[] concat(String[] a, String... b) {
