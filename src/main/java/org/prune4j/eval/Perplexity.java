@@ -49,6 +49,10 @@ public final class Perplexity {
         if (protocol != Corpus.Protocol.DOCUMENTS && len < 2) {
             throw new Prune4jException("the " + protocol.cliName() + " protocol needs an evaluation window of at least 2 tokens");
         }
+        if (protocol == Corpus.Protocol.WORD && rows != TextRows.FILE) {
+            // lm-eval's wikitext task reads whole pages of the raw text; joining dataset rows first is no protocol anyone reports.
+            throw new Prune4jException("--rows " + rows.name().toLowerCase() + " does not apply to the word protocol, which reads the raw file's pages (use --rows file)");
+        }
         String text = rows.join(Corpus.readText(data));
         if (protocol == Corpus.Protocol.WORD) return rolling(model, tok, data, text, len, batchTokens, progress);
         List<int[]> seqs = Corpus.sequences(text, tok, protocol == Corpus.Protocol.LLM_PRUNER ? Corpus.Protocol.STREAM : protocol, len, tok.addBos());
