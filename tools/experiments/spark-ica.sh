@@ -14,8 +14,8 @@ python3 - "$out" "$t0" "$t1" "$t2" <<'PY'
 import json, sys
 out, t0, t1, t2 = sys.argv[1], *map(float, sys.argv[2:])
 a, b = json.load(open(out + "/one/networks.json")), json.load(open(out + "/spark/networks.json"))
-print(f"one process, 1 thread : {t1 - t0:7.1f} s wall; chunk seconds {[round(x) for x in a['log']['chunkSeconds']]}")
-print(f"local-cluster 2 x 1   : {t2 - t1:7.1f} s wall; chunk seconds {[round(x) for x in b['log']['chunkSeconds']]}")
+print(f"one process, 1 thread : {t1 - t0:7.1f} s wall; seconds per chunk {[round(x) for x in a['log']['secondsPerChunk']]}")
+print(f"local-cluster 2 x 1   : {t2 - t1:7.1f} s wall; seconds per chunk {[round(x) for x in b['log']['secondsPerChunk']]}")
 print(f"speedup {(t1 - t0) / (t2 - t1):.2f}x; saliency identical: {a['saliency'] == b['saliency']}; key counts identical: {a['keyCounts'] == b['keyCounts']}")
 PY
 grep "prune4j-spark:" "$out/spark.err" || true
