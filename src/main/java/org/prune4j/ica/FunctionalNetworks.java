@@ -3,7 +3,6 @@ package org.prune4j.ica;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.prune4j.engine.Transformer;
-import org.prune4j.linalg.DenseMatrix;
 import org.prune4j.model.LayerShape;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelConfig;
