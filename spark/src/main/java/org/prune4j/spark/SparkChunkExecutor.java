@@ -8,14 +8,10 @@ import org.prune4j.ica.IcaChunks;
 import org.prune4j.model.Model;
 import scala.Tuple2;
 
-import java.io.ByteArrayInputStream;
-import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Functional-network ICA chunks as Spark tasks, one chunk per task: each returns its chunk's saliency, key-neuron
@@ -39,22 +35,7 @@ public final class SparkChunkExecutor implements IcaChunks.Executor {
     public List<IcaChunks.Result> run(Model model, List<List<int[]>> chunks, FunctionalNetworks.Settings s, int[] range, long seed) {
         if (!SparkPassExecutor.sameModel(model.config(), files.fileConfig()) || chunks.size() < 2) return null;
         ChunkTask task = new ChunkTask(files.model(), files.fingerprint(), new ArrayList<>(chunks), s, range.clone(), seed);
-        List<Tuple2<Integer, byte[]>> out;
-        try {
-            out = new ArrayList<>(sc.parallelize(IntStream.range(0, chunks.size()).boxed().toList(), chunks.size()).mapPartitions(task).collect());
-        } catch (RuntimeException e) {
-            throw SparkPassExecutor.failed(e);
-        }
-        out.sort(Comparator.comparing(Tuple2::_1));
-        List<IcaChunks.Result> results = new ArrayList<>();
-        for (int i = 0; i < chunks.size(); i++) {
-            if (out.get(i)._1() != i) throw new IllegalStateException("chunk " + i + " is missing from the Spark results");
-            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(out.get(i)._2()))) {
-                results.add((IcaChunks.Result) in.readObject());
-            } catch (Exception e) {
-                throw new IllegalStateException("a chunk result from Spark cannot be read: " + e, e);
-            }
-        }
+        List<IcaChunks.Result> results = SparkTasks.byIndex(sc, chunks.size(), chunks.size(), task, "chunk");
         shippedChunks += chunks.size();
         return results;
     }
@@ -69,7 +50,7 @@ public final class SparkChunkExecutor implements IcaChunks.Executor {
             try (Transformer tf = ExecutorModels.engine(m)) {
                 while (indices.hasNext()) {
                     int r = indices.next();
-                    out.add(new Tuple2<>(r, SparkPassExecutor.write(IcaChunks.compute(tf, chunks.get(r), settings, range, seed, r, d -> {}))));
+                    out.add(new Tuple2<>(r, SparkTasks.write(IcaChunks.compute(tf, chunks.get(r), settings, range, seed, r, d -> {}))));
                 }
             }
             return out.iterator();

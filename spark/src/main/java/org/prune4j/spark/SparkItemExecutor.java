@@ -13,7 +13,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Zero-shot items as Spark tasks: contiguous shards of whole scoring passes, each scored on an executor (every choice's
@@ -48,12 +47,7 @@ public final class SparkItemExecutor implements ZeroShot.Executor {
             shards.add(new int[]{passes.get(from)[0], passes.get(to - 1)[1]});
         }
         ItemTask task = new ItemTask(files.model(), files.fingerprint(), new ArrayList<>(items), shards, batchTokens);
-        List<Tuple2<Integer, ChoiceScorer.Score[][]>> out;
-        try {
-            out = sc.parallelize(IntStream.range(0, slices).boxed().toList(), slices).mapPartitions(task).collect();
-        } catch (RuntimeException e) {
-            throw SparkPassExecutor.failed(e);
-        }
+        List<Tuple2<Integer, ChoiceScorer.Score[][]>> out = SparkTasks.run(sc, slices, slices, task);
         ChoiceScorer.Score[][] scores = new ChoiceScorer.Score[items.size()][];
         for (Tuple2<Integer, ChoiceScorer.Score[][]> t : out) {
             int[] r = shards.get(t._1());

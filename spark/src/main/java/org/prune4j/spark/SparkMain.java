@@ -81,7 +81,7 @@ public final class SparkMain {
             System.err.println("prune4j-spark: " + e.getMessage());
             return 1;
         } catch (Exception e) { // Scala code throws checked SparkExceptions undeclared
-            System.err.println("prune4j-spark: " + SparkPassExecutor.failed(e).getMessage());
+            System.err.println("prune4j-spark: " + SparkTasks.failed(e).getMessage());
             return 1;
         } finally {
             CalibrationRunner.useExecutor(null);

@@ -12,14 +12,8 @@ import org.prune4j.util.ProgressListener;
 import org.prune4j.util.Prune4jException;
 import scala.Tuple2;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -62,7 +56,7 @@ public final class SparkPassExecutor implements PassExecutor {
         try {
             seen = sc.parallelize(IntStream.range(0, n).boxed().toList(), n).map(i -> ExecutorModels.fingerprintOrError(path)).distinct().collect();
         } catch (RuntimeException e) {
-            throw failed(e);
+            throw SparkTasks.failed(e);
         }
         for (String s : seen) {
             if (!s.equals(fingerprint)) {
@@ -70,15 +64,6 @@ public final class SparkPassExecutor implements PassExecutor {
                         + "): give a path every executor reads identically (a shared filesystem)");
             }
         }
-    }
-
-    /** A failed Spark job as one line: its root cause (a class-version mismatch on an executor, a lost file, ...). */
-    static Prune4jException failed(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        if (root instanceof Prune4jException p) return p;
-        String first = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
-        return new Prune4jException("the Spark job failed: " + root.getClass().getSimpleName() + ": " + first);
     }
 
     String model() {
@@ -102,21 +87,7 @@ public final class SparkPassExecutor implements PassExecutor {
         if (!sameModel(tf.config(), fileConfig) || passes.size() < 2) return null;
         PassTask task = new PassTask(model, fingerprint, new ArrayList<>(windows), new ArrayList<>(passes), new ArrayList<>(kinds),
                 sc.getConf().getLong("spark.prune4j.testPassDelayMs", 0));
-        int slices = Math.min(partitions, passes.size());
-        List<Tuple2<Integer, byte[]>> out;
-        try {
-            out = sc.parallelize(IntStream.range(0, passes.size()).boxed().toList(), slices).mapPartitions(task).collect();
-        } catch (RuntimeException e) {
-            throw failed(e);
-        }
-        List<Tuple2<Integer, byte[]>> sorted = new ArrayList<>(out);
-        sorted.sort(Comparator.comparing(Tuple2::_1));
-        if (sorted.size() != passes.size()) throw new IllegalStateException("Spark returned " + sorted.size() + " pass states for " + passes.size() + " passes");
-        List<List<Collector>> parts = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i++) {
-            if (sorted.get(i)._1() != i) throw new IllegalStateException("pass " + i + " is missing from the Spark results");
-            parts.add(read(sorted.get(i)._2()));
-        }
+        List<List<Collector>> parts = SparkTasks.byIndex(sc, passes.size(), Math.min(partitions, passes.size()), task, "pass");
         shippedPasses += passes.size();
         return parts;
     }
@@ -141,27 +112,10 @@ public final class SparkPassExecutor implements PassExecutor {
                     int p = indices.next();
                     int[] r = passes.get(p);
                     if (delayMs > 0) Thread.sleep(delayMs);
-                    out.add(new Tuple2<>(p, write(runner.runPass(tf, windows.subList(r[0], r[1]), kinds))));
+                    out.add(new Tuple2<>(p, SparkTasks.write(runner.runPass(tf, windows.subList(r[0], r[1]), kinds))));
                 }
             }
             return out.iterator();
-        }
-    }
-
-    static byte[] write(Object o) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(b)) {
-            out.writeObject(o);
-        }
-        return b.toByteArray();
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Collector> read(byte[] bytes) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return (List<Collector>) in.readObject();
-        } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalStateException("a pass state from Spark cannot be read: " + e, e);
         }
     }
 }

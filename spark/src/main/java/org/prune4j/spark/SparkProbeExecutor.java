@@ -50,12 +50,7 @@ public final class SparkProbeExecutor implements ZerothOrder.Executor {
             batches.add(Arrays.stream(order, from, to).mapToInt(Integer::intValue).toArray());
         }
         ProbeTask task = new ProbeTask(files.model(), files.fingerprint(), new ArrayList<>(windows), new ArrayList<>(probes), batches, layers.clone(), eps, dist);
-        List<Tuple2<Integer, double[]>> out;
-        try {
-            out = sc.parallelize(IntStream.range(0, slices).boxed().toList(), slices).mapPartitions(task).collect();
-        } catch (RuntimeException e) {
-            throw SparkPassExecutor.failed(e);
-        }
+        List<Tuple2<Integer, double[]>> out = SparkTasks.run(sc, slices, slices, task);
         double[] c = new double[probes.size()];
         boolean[] seen = new boolean[slices];
         for (Tuple2<Integer, double[]> t : out) {
