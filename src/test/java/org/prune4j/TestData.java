@@ -93,4 +93,20 @@ public final class TestData {
         return new org.prune4j.model.ModelConfig("llama", 64, 320, 1e-5f, 500_000f,
                 new org.prune4j.model.RopeScaling.Llama3(8f, 1f, 4f, 64), org.prune4j.model.RopeStyle.HALF, true, 512, l);
     }
+
+    /** The object after a round trip through Java serialization (what Spark ships); not serializable fails the test. */
+    @SuppressWarnings("unchecked")
+    public static <T> T shipped(T o) {
+        try {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+                out.writeObject(o);
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b.toByteArray()))) {
+                return (T) in.readObject();
+            }
+        } catch (Exception e) {
+            throw new AssertionError("not serializable: " + e, e);
+        }
+    }
 }

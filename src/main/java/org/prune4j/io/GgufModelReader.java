@@ -56,22 +56,13 @@ public final class GgufModelReader {
                 ? HeaderChecks.count(f, arch + ".attention.key_length", (long) num(md, arch + ".attention.key_length", g), 1, HeaderChecks.MAX_HEAD_DIM)
                 : hidden / firstHeads;
         // prune4j's engine has equal key and value heads and rotates the whole head: refuse what would run wrong.
-        if (md.containsKey(arch + ".attention.value_length") && (long) num(md, arch + ".attention.value_length", g) != headDim) {
-            throw Prune4jException.inFile(f, arch + ".attention.value_length " + (long) num(md, arch + ".attention.value_length", g)
-                    + " differs from the key length " + headDim + " (not supported)");
-        }
-        if (md.containsKey(arch + ".rope.dimension_count") && (long) num(md, arch + ".rope.dimension_count", g) != headDim) {
-            throw Prune4jException.inFile(f, arch + ".rope.dimension_count " + (long) num(md, arch + ".rope.dimension_count", g)
-                    + " differs from the head dimension " + headDim + " (partial rotary embeddings are not supported)");
-        }
+        requireOptional(md, arch + ".attention.value_length", headDim, "the key length " + headDim + " (not supported)", g);
+        requireOptional(md, arch + ".rope.dimension_count", headDim, "the head dimension " + headDim + " (partial rotary embeddings are not supported)", g);
 
         Tokenizer tok = md.containsKey("tokenizer.ggml.model") ? GgufTokenizers.read(g) : null;
         Matrix emb = g.matrix(TensorRole.TOKEN_EMBEDDING.ggufName(0));
         int vocab = emb.rows();
-        if (md.containsKey(arch + ".vocab_size") && (long) num(md, arch + ".vocab_size", g) != vocab) {
-            throw Prune4jException.inFile(f, arch + ".vocab_size " + (long) num(md, arch + ".vocab_size", g) + " differs from the "
-                    + vocab + " rows of token_embd.weight");
-        }
+        requireOptional(md, arch + ".vocab_size", vocab, "the " + vocab + " rows of token_embd.weight", g);
         if (tok != null && tok.vocabSize() != vocab) {
             throw Prune4jException.inFile(f, "the tokenizer has " + tok.vocabSize() + " tokens but token_embd.weight has " + vocab + " rows");
         }
@@ -120,6 +111,13 @@ public final class GgufModelReader {
             if (!counted && has) throw Prune4jException.inFile(g.path(), "holds " + r.ggufName(l) + " but " + field + " of layer " + l + " is 0");
         }
         return counted;
+    }
+
+    /** An optional integer field, when present, must equal what the tensors or the engine fix ({@code expected}). */
+    private static void requireOptional(Map<String, Object> md, String key, long expected, String what, GgufFile g) {
+        if (!md.containsKey(key)) return;
+        long v = (long) num(md, key, g);
+        if (v != expected) throw Prune4jException.inFile(g.path(), key + " " + v + " differs from " + what);
     }
 
     static String str(Map<String, Object> md, String key, GgufFile g) {

@@ -144,6 +144,11 @@ public final class ComparisonGrid {
     /** A method × ratio the method cannot reach (its structures allow less): recorded, so a resume does not retry it. */
     public record Unreachable(String method, double ratio, String reason) {}
 
+    /** The plan saved beside a cell (cells/METHOD-RATIO.plan.json). */
+    private static Path planFile(Path cells, String cellName) {
+        return cells.resolve(cellName.replace(".json", ".plan.json"));
+    }
+
     private static Path unreachableFile(Path cells, String method, double ratio) {
         return cells.resolve(cellName(method, ratio).replace(".json", ".unreachable.json"));
     }
@@ -224,7 +229,7 @@ public final class ComparisonGrid {
             Path file = cells.resolve(name);
             Cell c = load(file);
             if (c == null || c.prefillTokPerSec() != null) continue;
-            Path planFile = cells.resolve(name.replace(".json", ".plan.json"));
+            Path planFile = planFile(cells, name);
             if (!Files.exists(planFile)) throw Prune4jException.inFile(planFile, "is missing: the speed of " + name + " cannot be measured (delete the cell to recompute it)");
             PruningPlan plan = org.prune4j.plan.PlanJson.read(planFile);
             plan.validate(model.config());
@@ -248,7 +253,7 @@ public final class ComparisonGrid {
     private static void writeCell(Path cells, Cell c, PruningPlan plan, ModelConfig dense) {
         String name = cellName(c.method(), c.ratio());
         // The plan first: a cell on disk always has its plan beside it (prune4j prune --plan rebuilds the model).
-        writeJson(cells.resolve(name.replace(".json", ".plan.json")), org.prune4j.plan.PlanJson.Plan.of(plan, dense), true);
+        writeJson(planFile(cells, name), org.prune4j.plan.PlanJson.Plan.of(plan, dense), true);
         writeJson(cells.resolve(name), c, true);
     }
 

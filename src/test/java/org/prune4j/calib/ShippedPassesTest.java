@@ -9,10 +9,6 @@ import org.prune4j.prune.PruneRequest;
 import org.prune4j.prune.Pruner;
 import org.prune4j.util.ProgressListener;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,32 +27,17 @@ class ShippedPassesTest {
 
         @Override
         public List<List<Collector>> runPasses(Transformer tf, List<int[]> windows, List<int[]> passList, List<? extends Collector> kinds) {
-            List<? extends Collector> shippedKinds = ship(new ArrayList<>(kinds));
+            List<? extends Collector> shippedKinds = TestData.shipped(new ArrayList<>(kinds));
             CalibrationRunner worker = new CalibrationRunner(CalibrationRunner.DEFAULT_PASS_TOKENS, ProgressListener.NONE);
             List<List<Collector>> done = new ArrayList<>();
             // Computed last pass first, as a cluster may finish them; returned in pass order.
             for (int p = passList.size() - 1; p >= 0; p--) {
                 int[] r = passList.get(p);
-                done.add(ship(worker.runPass(tf, new ArrayList<>(windows.subList(r[0], r[1])), shippedKinds)));
+                done.add(TestData.shipped(worker.runPass(tf, new ArrayList<>(windows.subList(r[0], r[1])), shippedKinds)));
                 passes++;
             }
             Collections.reverse(done);
             return done;
-        }
-
-        @SuppressWarnings("unchecked")
-        static <T> T ship(T o) {
-            try {
-                ByteArrayOutputStream b = new ByteArrayOutputStream();
-                try (ObjectOutputStream out = new ObjectOutputStream(b)) {
-                    out.writeObject(o);
-                }
-                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b.toByteArray()))) {
-                    return (T) in.readObject();
-                }
-            } catch (Exception e) {
-                throw new AssertionError("not serializable: " + e, e);
-            }
         }
     }
 

@@ -93,14 +93,20 @@ class HostileInputTest {
         return new GgufEdit.Typed(GgufEdit.I32, v);
     }
 
+    /** A copy of the good HF folder under DIR. */
+    static Path copyOfHf(String name) throws java.io.IOException {
+        Path d = DIR.resolve(name);
+        Files.createDirectories(d);
+        try (var s = Files.list(HF)) {
+            for (Path p : s.toList()) Files.copy(p, d.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return d;
+    }
+
     /** A copy of the HF folder with config.json (and optionally another file) edited. */
     static Callable<Outcome> hf(String name, String file, java.util.function.UnaryOperator<String> edit) {
         return () -> {
-            Path d = DIR.resolve(name);
-            Files.createDirectories(d);
-            try (var s = Files.list(HF)) {
-                for (Path p : s.toList()) Files.copy(p, d.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
+            Path d = copyOfHf(name);
             Path f = d.resolve(file);
             Files.writeString(f, edit.apply(Files.readString(f)));
             return load(d);
@@ -114,11 +120,7 @@ class HostileInputTest {
     /** A copy of the HF folder whose safetensors header is edited (the data is unchanged). */
     static Callable<Outcome> safetensors(String name, java.util.function.Consumer<ObjectNode> edit) {
         return () -> {
-            Path d = DIR.resolve(name);
-            Files.createDirectories(d);
-            try (var s = Files.list(HF)) {
-                for (Path p : s.toList()) Files.copy(p, d.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
+            Path d = copyOfHf(name);
             Path st = d.resolve("model.safetensors");
             byte[] b = Files.readAllBytes(st);
             long n = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0);

@@ -7,10 +7,6 @@ import org.prune4j.engine.Transformer;
 import org.prune4j.model.Model;
 import org.prune4j.util.ProgressListener;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,22 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Java serialization (as Spark does), give the same functional networks as one machine, bit for bit.
  */
 class ShippedChunksTest {
-    @SuppressWarnings("unchecked")
-    static <T> T ship(T o) throws Exception {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(b)) {
-            out.writeObject(o);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b.toByteArray()))) {
-            return (T) in.readObject();
-        }
-    }
-
     @Test
     void shippedChunksGiveTheSameNetworks() throws Exception {
         var opts = new java.util.HashMap<>(FunctionalNetworksTest.SMALL);
         opts.put("chunks", "3");
-        var settings = ship(org.prune4j.criteria.FunctionalNetworksCriterion.settings(new MethodOptions(opts)));
+        var settings = TestData.shipped(org.prune4j.criteria.FunctionalNetworksCriterion.settings(new MethodOptions(opts)));
         try (Model m = TestData.stories(); Transformer tf = new Transformer(m, 2)) {
             var docs = org.prune4j.calib.CalibrationSet.readDocuments(TestData.ROOT.resolve("data/tinystories/TinyStories-train.head1000rows.sel596.txt"));
             FunctionalNetworks here = FunctionalNetworks.compute(m, tf, docs, settings, new int[]{1, 4}, 5, ProgressListener.NONE);
@@ -46,7 +31,7 @@ class ShippedChunksTest {
                 IcaChunks.Result[] out = new IcaChunks.Result[chunks.size()];
                 try (Transformer other = new Transformer(model, 1)) {
                     for (int r = chunks.size() - 1; r >= 0; r--) {
-                        out[r] = ship(IcaChunks.compute(other, new ArrayList<>(chunks.get(r)), ship(s), range.clone(), seed, r, d -> {}));
+                        out[r] = TestData.shipped(IcaChunks.compute(other, new ArrayList<>(chunks.get(r)), TestData.shipped(s), range.clone(), seed, r, d -> {}));
                         shippedChunks[0]++;
                     }
                 } catch (Exception e) {
