@@ -7,4 +7,4 @@ cd "$root"
 JAVA_HOME="$(bin/java-home)"; export JAVA_HOME
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx8g -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  "org.prune4j.bench.${BENCH:-LinalgBenchmark}" "${1:-2}"
+  "org.prune4j.bench.${BENCH:-LinalgBenchmark}" "${@:-2}"

@@ -83,6 +83,7 @@ public final class NetworksCommand implements Callable<Integer> {
             summary.put("seconds", n.log().seconds());
             summary.put("secondsPerChunk", n.log().secondsPerChunk());
             summary.put("icaSecondsPerLayer", n.log().icaSecondsPerLayer());
+            summary.put("pcaSecondsPerLayer", n.log().pcaSecondsPerLayer());
             summary.put("reseededRuns", n.log().reseededRuns());
             summary.put("notConvergedRuns", n.log().notConvergedRuns());
             summary.put("meanIterations", n.log().meanIterations());

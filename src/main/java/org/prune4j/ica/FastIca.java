@@ -2,6 +2,10 @@ package org.prune4j.ica;
 
 import org.prune4j.linalg.Decompositions;
 import org.prune4j.linalg.DenseMatrix;
+import org.prune4j.linalg.DoubleGemm;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import java.util.SplittableRandom;
 
@@ -67,43 +71,70 @@ public final class FastIca {
     /** A whitened problem: the centred data, K, X1 = √n·K·Aᵀ and its transpose, shared by every run. */
     public record Whitened(DenseMatrix centred, DenseMatrix kMat, DenseMatrix x1, DenseMatrix x1t) {
         public Result run(DenseMatrix wInit, int maxIter, double tol) {
-            int n = x1.cols(), k = x1.rows();
-            if (wInit.rows() != k || wInit.cols() != k) throw new IllegalArgumentException("w_init must be " + k + "x" + k);
-            // One k × n buffer for the whole run: fresh products every iteration (tens of MB at 1B scale) would
-            // outlive the survivor space at each young collection and pile up in the old generation.
-            DenseMatrix w = decorrelate(wInit), next = DenseMatrix.zeros(k, k), gy = DenseMatrix.zeros(k, n);
-            int it = 0;
-            boolean converged = false;
-            while (it < maxIter) {
-                it++;
-                w.timesInto(x1, gy); // Y = W·X1, k × n, then g(Y) = Y³ in place
-                double[] meanDeriv = new double[k], g = gy.data();
-                for (int i = 0; i < k; i++) {
-                    double acc = 0;
-                    for (int t = i * n, end = t + n; t < end; t++) {
-                        double v = g[t];
-                        g[t] = v * v * v;
-                        acc += 3 * v * v;
-                    }
-                    meanDeriv[i] = acc / n;
-                }
-                gy.timesInto(x1t, next); // k × k
-                for (int i = 0; i < k; i++) {
-                    for (int j = 0; j < k; j++) next.set(i, j, next.get(i, j) / n - meanDeriv[i] * w.get(i, j));
-                }
-                DenseMatrix wNext = decorrelate(next);
-                double lim = 0;
-                for (int i = 0; i < k; i++) {
-                    double dot = 0;
-                    for (int j = 0; j < k; j++) dot += wNext.get(i, j) * w.get(i, j);
-                    lim = Math.max(lim, Math.abs(Math.abs(dot) - 1));
-                }
-                w = wNext;
-                if (!(lim >= tol)) { // also stops on NaN: the caller sees non-finite sources
-                    converged = lim < tol;
-                    break;
-                }
+            return runAll(List.of(wInit), maxIter, tol).get(0);
+        }
+
+        /**
+         * Runs several restarts at once. Their W's are stacked into one (R·k × k) matrix, so each iteration's two
+         * products are one wide GEMM each instead of R narrow ones (a k = 128 product reads all of X1 to do little
+         * work per element; stacked, every X1 panel loaded serves R·k rows). A restart leaves the stack when it
+         * converges or turns NaN. Each restart's numbers are exactly those of a run alone: the GEMM sums every
+         * element of C in k order whatever rows share its tile.
+         */
+        public List<Result> runAll(List<DenseMatrix> inits, int maxIter, double tol) {
+            int n = x1.cols(), k = x1.rows(), r = inits.size();
+            DenseMatrix[] w = new DenseMatrix[r];
+            int[] iterations = new int[r];
+            boolean[] converged = new boolean[r], done = new boolean[r];
+            for (int i = 0; i < r; i++) {
+                DenseMatrix init = inits.get(i);
+                if (init.rows() != k || init.cols() != k) throw new IllegalArgumentException("w_init must be " + k + "x" + k);
+                w[i] = decorrelate(init);
             }
+            // Buffers for the whole run: fresh products every iteration (over 100 MB at 1B scale) would outlive the
+            // survivor space at each young collection and pile up in the old generation.
+            double[] stack = new double[r * k * k], gy = new double[(long) r * k * n > Integer.MAX_VALUE ? 0 : r * k * n],
+                    next = new double[r * k * k], meanDeriv = new double[r * k];
+            if (gy.length == 0) throw new IllegalArgumentException(r + " restarts x " + k + " components x " + n + " samples exceed one array");
+            int[] active = new int[r];
+            for (int it = 1; it <= maxIter; it++) {
+                int a = 0;
+                for (int i = 0; i < r; i++) if (!done[i]) active[a++] = i;
+                if (a == 0) break;
+                for (int j = 0; j < a; j++) System.arraycopy(w[active[j]].data(), 0, stack, j * k * k, k * k);
+                int rows = a * k;
+                DoubleGemm.multiply(stack, rows, k, x1.data(), n, gy, DoubleGemm.team()); // Y = W·X1, then g(Y) = Y³ in place
+                DoubleGemm.forEach(rows, (long) rows * n, row -> meanDeriv[row] = cube(gy, row * n, n));
+                DoubleGemm.multiply(gy, rows, n, x1t.data(), k, next, DoubleGemm.team()); // g(Y)·X1ᵀ
+                final int step = it, count = a;
+                DoubleGemm.forEach(count, (long) count * k * k * k * 20, j -> {
+                    int i = active[j];
+                    DenseMatrix wi = w[i], upd = DenseMatrix.zeros(k, k);
+                    for (int p = 0; p < k; p++) {
+                        for (int q = 0; q < k; q++) upd.set(p, q, next[j * k * k + p * k + q] / n - meanDeriv[j * k + p] * wi.get(p, q));
+                    }
+                    DenseMatrix wNext = decorrelate(upd);
+                    double lim = 0;
+                    for (int p = 0; p < k; p++) {
+                        double dot = 0;
+                        for (int q = 0; q < k; q++) dot += wNext.get(p, q) * wi.get(p, q);
+                        lim = Math.max(lim, Math.abs(Math.abs(dot) - 1));
+                    }
+                    w[i] = wNext;
+                    iterations[i] = step;
+                    if (!(lim >= tol)) { // also stops on NaN: the caller sees non-finite sources
+                        converged[i] = lim < tol;
+                        done[i] = true;
+                    }
+                });
+            }
+            List<Result> out = new ArrayList<>(r);
+            for (int i = 0; i < r; i++) out.add(result(w[i], iterations[i], converged[i]));
+            return out;
+        }
+
+        private Result result(DenseMatrix w, int iterations, boolean converged) {
+            int n = centred.rows(), k = kMat.rows();
             DenseMatrix unmixing = w.times(kMat);
             DenseMatrix s = centred.times(unmixing.transpose()); // n × k
             for (int j = 0; j < k; j++) {
@@ -114,8 +145,19 @@ public final class FastIca {
                 double sd = Math.sqrt(var / n);
                 for (int t = 0; t < n; t++) s.set(t, j, s.get(t, j) / sd);
             }
-            return new Result(s, unmixing, it, converged);
+            return new Result(s, unmixing, iterations, converged);
         }
+    }
+
+    /** Cubes y[from, from+n) in place and returns the mean of the derivative 3y² (before cubing). */
+    private static double cube(double[] y, int from, int n) {
+        double acc = 0;
+        for (int t = from, end = from + n; t < end; t++) {
+            double v = y[t];
+            y[t] = v * v * v;
+            acc += 3 * v * v;
+        }
+        return acc / n;
     }
 
     private static DenseMatrix centre(DenseMatrix x) {
@@ -148,16 +190,25 @@ public final class FastIca {
         return kMat;
     }
 
-    /** (W·Wᵀ)^(−1/2)·W, eigenvalues clamped at the smallest positive double (sklearn's tiny). */
+    /**
+     * (W·Wᵀ)^(−1/2)·W, eigenvalues clamped at the smallest positive double (sklearn's tiny). Its products run on
+     * the calling thread: restarts decorrelate side by side.
+     */
     static DenseMatrix decorrelate(DenseMatrix w) {
         int k = w.rows();
-        Decompositions.Eigen e = Decompositions.symmetricEigen(w.times(w.transpose()));
+        Decompositions.Eigen e = Decompositions.symmetricEigen(product(w, w.transpose()));
         DenseMatrix u = e.vectors();
         DenseMatrix scaled = DenseMatrix.zeros(k, k);
         for (int c = 0; c < k; c++) {
             double s = 1 / Math.sqrt(Math.max(e.values()[c], Double.MIN_NORMAL));
             for (int r = 0; r < k; r++) scaled.set(r, c, u.get(r, c) * s);
         }
-        return scaled.times(u.transpose()).times(w);
+        return product(product(scaled, u.transpose()), w);
+    }
+
+    private static DenseMatrix product(DenseMatrix a, DenseMatrix b) {
+        DenseMatrix c = DenseMatrix.zeros(a.rows(), b.cols());
+        DoubleGemm.multiply(a.data(), a.rows(), a.cols(), b.data(), b.cols(), c.data(), null);
+        return c;
     }
 }

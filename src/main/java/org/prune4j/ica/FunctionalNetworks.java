@@ -46,11 +46,12 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
      * Chunks used and skipped (ICA NaN/Inf in every restart of some layer), tokens per chunk, FastICA runs re-seeded
      * after NaN/Inf per chunk, FastICA runs that stopped at the iteration limit and the mean iterations of a run per
      * chunk, wall time per chunk, CanICA time per layer (all chunks; the rest of a chunk's time is the forward pass
-     * that records the neurons) and in all.
+     * that records the neurons), the part of it before FastICA (z-scores, principal patterns, whitening; null in
+     * networks saved before it was logged) and in all.
      */
     public record Log(int chunksUsed, List<Integer> chunksSkipped, List<Integer> tokensPerChunk, List<Integer> reseededRuns,
                       List<Integer> notConvergedRuns, List<Double> meanIterations, List<Double> secondsPerChunk,
-                      double[] icaSecondsPerLayer, double seconds) {}
+                      double[] icaSecondsPerLayer, double[] pcaSecondsPerLayer, double seconds) {}
 
     /** Channel i's score: the larger saliency of its SiLU(gate) neuron i and its up neuron m + i. */
     public double[] channelScores(int layer) {
@@ -78,7 +79,7 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
         List<Integer> skipped = new ArrayList<>(), tokens = new ArrayList<>(), reseeded = new ArrayList<>();
         List<Double> chunkSeconds = new ArrayList<>(), meanIterations = new ArrayList<>();
         List<Integer> notConverged = new ArrayList<>();
-        double[] icaSeconds = new double[c.layerCount()];
+        double[] icaSeconds = new double[c.layerCount()], pcaSeconds = new double[c.layerCount()];
         List<List<int[][]>> counts = new ArrayList<>(); // per layer, per used chunk: [threshold][map]
         for (int l = 0; l < c.layerCount(); l++) counts.add(new ArrayList<>());
         int span = range[1] - range[0];
@@ -92,7 +93,10 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
             reseeded.add(res.reseeds());
             notConverged.add(res.notConverged());
             meanIterations.add(res.runs() == 0 ? 0.0 : res.iterations() / (double) res.runs());
-            for (int l = 0; l < c.layerCount(); l++) icaSeconds[l] += res.icaSeconds()[l];
+            for (int l = 0; l < c.layerCount(); l++) {
+                icaSeconds[l] += res.icaSeconds()[l];
+                pcaSeconds[l] += res.pcaSeconds()[l];
+            }
             if (res.failed()) {
                 skipped.add(r);
             } else {
@@ -110,7 +114,7 @@ public record FunctionalNetworks(String fingerprint, Settings settings, long see
         }
         if (skipped.size() == groups.size()) throw new Prune4jException("ICA produced NaN/Inf in every chunk; no functional networks were found");
         return new FunctionalNetworks(fingerprint(model), s, seed, range.clone(), saliency, headSaliency, flatten(counts),
-                new Log(groups.size() - skipped.size(), skipped, tokens, reseeded, notConverged, meanIterations, chunkSeconds, icaSeconds, (System.nanoTime() - t0) / 1e9));
+                new Log(groups.size() - skipped.size(), skipped, tokens, reseeded, notConverged, meanIterations, chunkSeconds, icaSeconds, pcaSeconds, (System.nanoTime() - t0) / 1e9));
     }
 
     /** Per layer, the used chunks' [threshold][map] counts joined chunk-major into [threshold][network]. */

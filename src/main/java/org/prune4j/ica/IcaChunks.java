@@ -24,9 +24,10 @@ public final class IcaChunks {
      * @param heads      per layer head saliency (null without --structures mlp+heads or when it failed)
      * @param runs       FastICA runs, their summed iterations in {@code iterations}
      * @param icaSeconds per layer, seconds in CanICA
+     * @param pcaSeconds per layer, the part of those before FastICA (z-scores, principal patterns, whitening)
      */
     public record Result(int tokens, boolean failed, double[][] saliency, int[][][] counts, double[][] heads, int reseeds, int runs,
-                         int iterations, int notConverged, double seconds, double[] icaSeconds) implements java.io.Serializable {}
+                         int iterations, int notConverged, double seconds, double[] icaSeconds, double[] pcaSeconds) implements java.io.Serializable {}
 
     /** Runs all chunks elsewhere and returns their results in chunk order, or null to run them here. */
     public interface Executor {
@@ -64,7 +65,7 @@ public final class IcaChunks {
         double[][] chunkSal = new double[c.layerCount()][];
         int[][][] chunkCounts = new int[c.layerCount()][][];
         DenseMatrix[] headSignals = new DenseMatrix[c.layerCount()];
-        double[] icaSeconds = new double[c.layerCount()];
+        double[] icaSeconds = new double[c.layerCount()], pcaSeconds = new double[c.layerCount()];
         boolean[] failed = {false};
         int[] reseeds = {0}, runs = {0, 0, 0}; // FastICA runs, their iterations, runs at the limit
         NeuronRecorder.run(tf, texts, 4096, range, (layer, x) -> {
@@ -83,6 +84,7 @@ public final class IcaChunks {
             } else {
                 chunkSal[layer] = res.saliency();
                 chunkCounts[layer] = res.keyCounts();
+                pcaSeconds[layer] += res.pcaSeconds();
                 reseeds[0] += res.nonFiniteRestarts();
                 runs[0] += res.restartsRun() - res.nonFiniteRestarts();
                 runs[1] += res.iterations();
@@ -96,7 +98,7 @@ public final class IcaChunks {
         }, s.heads() ? (layer, h) -> headSignals[layer] = h : null);
         double[][] chunkHeads = s.heads() && !failed[0] ? headIca(headSignals, s.ica(), seed * 1_000_003L + chunk * 131L - 1) : null;
         if (s.heads() && chunkHeads == null) failed[0] = true;
-        return new Result(t, failed[0], chunkSal, chunkCounts, chunkHeads, reseeds[0], runs[0], runs[1], runs[2], (System.nanoTime() - tc) / 1e9, icaSeconds);
+        return new Result(t, failed[0], chunkSal, chunkCounts, chunkHeads, reseeds[0], runs[0], runs[1], runs[2], (System.nanoTime() - tc) / 1e9, icaSeconds, pcaSeconds);
     }
 
     /**

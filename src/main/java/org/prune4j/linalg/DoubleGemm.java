@@ -28,11 +28,26 @@ public final class DoubleGemm {
         shared = new Parallel(threads);
     }
 
+    /** The team DenseMatrix products use, for callers that multiply raw arrays. */
+    public static Parallel team() {
+        return shared();
+    }
+
     static synchronized Parallel shared() {
         return shared;
     }
 
-    /** c[m×n] = a[m×k] · b[k×n]; c is overwritten. */
+    /**
+     * Runs body(i) for i in [0, n) on the team the products use; {@code work} is the whole loop's rough cost in
+     * multiply-adds (small loops stay on the calling thread). Products inside body must pass a null team.
+     */
+    public static void forEach(int n, long work, java.util.function.IntConsumer body) {
+        shared().forRange(n, 1, work, (from, to) -> {
+            for (int i = from; i < to; i++) body.accept(i);
+        });
+    }
+
+    /** c[m×n] = a[m×k] · b[k×n]; c is overwritten; a null team runs on the calling thread alone. */
     public static void multiply(double[] a, int m, int k, double[] b, int n, double[] c, Parallel par) {
         multiply(a, k, 1, m, k, b, n, c, par);
     }
@@ -59,7 +74,7 @@ public final class DoubleGemm {
             if (byRows) for (int p = 0; p < panels; p++) pack(b, n, k0, kc, p, packed, p * KC * NR);
             final int kStart = k0;
             int tasks = byRows ? (m + MC - 1) / MC : panels;
-            par.forRange(tasks, 1, (long) m * n * kc, (from, to) -> {
+            Parallel.RangeBody body = (from, to) -> {
                 double[] edge = new double[MR * NR], own = byRows ? packed : new double[KC * NR];
                 for (int t = from; t < to; t++) {
                     int i0 = byRows ? t * MC : 0, i1 = byRows ? Math.min(m, i0 + MC) : m;
@@ -73,7 +88,9 @@ public final class DoubleGemm {
                         for (; i < i1; i++) row(a, rs, cs, kStart, kc, own, base, c, n, i, j0, width);
                     }
                 }
-            });
+            };
+            if (par == null) body.run(0, tasks);
+            else par.forRange(tasks, 1, (long) m * n * kc, body);
         }
     }
 
