@@ -82,6 +82,12 @@ public final class KvCache {
         if (onlyLayer == -2) floats = 2 * widest;
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (widest <= Integer.MAX_VALUE - 8 && floats * Float.BYTES > free) {
+            // "Used" counts garbage not yet collected (a long calibration fills the heap with it): collect once
+            // before refusing, as the allocation itself would have.
+            System.gc();
+            free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        }
         if (widest > Integer.MAX_VALUE - 8 || floats * Float.BYTES > free) {
             throw new org.prune4j.util.Prune4jException(String.format("a KV cache of %d tokens needs %.2f GiB; the heap has %.2f GiB free: use a "
                     + "shorter window (--seq-len, --prompt-tokens) or a larger -Xmx (PRUNE4J_JAVA_OPTS)", capacity, floats * 4.0 / (1L << 30), free / (double) (1L << 30)));

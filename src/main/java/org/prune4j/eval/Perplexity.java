@@ -29,7 +29,28 @@ public final class Perplexity {
         public double bitsPerByte() { return bytes > 0 ? sumNll / bytes / Math.log(2) : Double.NaN; }
     }
 
+    /**
+     * Scores sequences elsewhere (prune4j-spark: shards of whole scoring passes as tasks), or returns null to score
+     * here. A sequence's scores depend on the pass it shares, so a split that keeps {@link
+     * org.prune4j.engine.Batches#plan}'s passes (scored with the same batchTokens) returns the same bits; the driver
+     * sums them in sequence order as here.
+     */
+    public interface Executor {
+        /** As {@link TokenScorer#score(List, ProgressListener)}: per sequence, the NLL of tokens 1..n-1. */
+        double[][] score(Transformer tf, List<int[]> sequences, int batchTokens);
+
+        /** As {@link TokenScorer#scoreTargets}: per input, the summed NLL of its targets. */
+        double[] scoreTargets(Transformer tf, List<int[]> inputs, List<int[]> targets, int batchTokens);
+    }
+
+    private static volatile Executor executor;
+
     private Perplexity() {}
+
+    /** Installs the executor every perplexity evaluation uses from now on (null: sequences are scored here). */
+    public static void useExecutor(Executor e) {
+        executor = e;
+    }
 
     public static Result evaluate(Transformer model, Tokenizer tok, Path data, Corpus.Protocol protocol, int seqLen,
                                   int batchTokens, ProgressListener progress) {
@@ -58,7 +79,10 @@ public final class Perplexity {
         List<int[]> seqs = Corpus.sequences(text, tok, protocol == Corpus.Protocol.LLM_PRUNER ? Corpus.Protocol.STREAM : protocol, len, tok.addBos());
         seqs.removeIf(s -> s.length < 2);
         if (seqs.isEmpty()) throw Prune4jException.inFile(data, "yields no sequence of 2 or more tokens under protocol " + protocol.name().toLowerCase());
-        double[][] nll = new TokenScorer(model, Math.max(batchTokens, len)).score(seqs, progress);
+        int batch = Math.max(batchTokens, len);
+        Executor remote = executor;
+        double[][] nll = remote == null ? null : remote.score(model, seqs, batch);
+        if (nll == null) nll = new TokenScorer(model, batch).score(seqs, progress);
         double sum = 0;
         long n = 0;
         double[] per = new double[nll.length];
@@ -94,7 +118,10 @@ public final class Perplexity {
             }
         }
         if (inputs.isEmpty()) throw Prune4jException.inFile(data, "holds no page to score under the word protocol");
-        double[] nll = new TokenScorer(model, Math.max(batchTokens, len)).scoreTargets(inputs, targets, progress);
+        int batch = Math.max(batchTokens, len);
+        Executor remote = executor;
+        double[] nll = remote == null ? null : remote.scoreTargets(model, inputs, targets, batch);
+        if (nll == null) nll = new TokenScorer(model, batch).scoreTargets(inputs, targets, progress);
         double[] per = new double[pages.size()];
         int[] counts = new int[pages.size()];
         double sum = 0;

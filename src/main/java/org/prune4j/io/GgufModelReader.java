@@ -100,7 +100,7 @@ public final class GgufModelReader {
                 style, tied, ctx, shapes);
         float[] norm = g.vector(TensorRole.OUTPUT_NORM.ggufName(0));
         Matrix out = tied ? emb : g.matrix(TensorRole.OUTPUT.ggufName(0));
-        return new Model(cfg, new ModelWeights(emb, lw, norm, out), tok, g, g.path());
+        return new Model(cfg, new ModelWeights(emb, lw, norm, out), tok, g, g.path(), Model.FileOrigin.of(g.path()));
     }
 
     /** Whether a sub-block is there: all its tensors when the count is positive, none when it is 0, else an error. */

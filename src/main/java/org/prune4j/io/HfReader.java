@@ -74,7 +74,7 @@ public final class HfReader {
             }
             Path tj = dir.resolve("tokenizer.json");
             Tokenizer tok = Files.exists(tj) ? TokenizerJson.read(tj) : null;
-            return new Model(cfg, new ModelWeights(emb, layers, t.vec(TensorRole.OUTPUT_NORM.hfName(0)), out), tok, closer, dir);
+            return new Model(cfg, new ModelWeights(emb, layers, t.vec(TensorRole.OUTPUT_NORM.hfName(0)), out), tok, closer, dir, Model.FileOrigin.of(dir));
         } catch (RuntimeException e) {
             opened.forEach(Safetensors::close);
             throw e;

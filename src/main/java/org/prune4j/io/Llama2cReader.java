@@ -106,7 +106,7 @@ public final class Llama2cReader {
         }
         // llama2.c's run.c hard-codes eps 1e-5 and theta 10000.
         ModelConfig cfg = new ModelConfig("llama", dim, vocab, 1e-5f, 10000f, null, RopeStyle.INTERLEAVED, shared, seqLen, shapes);
-        return new Model(cfg, new ModelWeights(emb, lw, finalNorm, out), null, f, f.path());
+        return new Model(cfg, new ModelWeights(emb, lw, finalNorm, out), null, f, f.path(), Model.FileOrigin.of(f.path()));
     }
 
     /** Sequential reader over the float32 payload. */

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * duplicates). No kept heads means the attention sub-block goes; no kept channels means the MLP goes; a layer
  * that keeps neither is removed whole ({@code removed}).
  */
-public record LayerPlan(int[] keptHeads, int[] keptKvGroups, int[] keptChannels) {
+public record LayerPlan(int[] keptHeads, int[] keptKvGroups, int[] keptChannels) implements java.io.Serializable {
 
     public LayerPlan {
         keptHeads = sortedUnique(keptHeads, "heads");

@@ -13,7 +13,7 @@ import java.util.List;
  *
  * @param biasCompensation fold the mean of removed o_proj/down_proj inputs into an output bias (FLAP)
  */
-public record PruningPlan(List<LayerPlan> layers, boolean biasCompensation) {
+public record PruningPlan(List<LayerPlan> layers, boolean biasCompensation) implements java.io.Serializable {
 
     public PruningPlan {
         layers = List.copyOf(layers);

@@ -24,7 +24,17 @@ public final class Surgery {
     private Surgery() {}
 
     /** Calibration means of the o_proj input ([heads·hd] per layer) and down_proj input ([ffn] per layer). */
-    public record InputMeans(double[][] oInput, double[][] downInput) {}
+    public record InputMeans(double[][] oInput, double[][] downInput) implements java.io.Serializable {}
+
+    /**
+     * How a pruned model is rebuilt from its checkpoint file's model: what a distributed evaluation ships to the
+     * executors, which map the same file and cut it the same way (the same bits as here).
+     */
+    public record Recipe(String file, PruningPlan plan, InputMeans means) implements java.io.Serializable {
+        public Model applyTo(Model fileModel) {
+            return apply(fileModel, plan, means);
+        }
+    }
 
     public static Model apply(Model model, PruningPlan plan, InputMeans means) {
         ModelConfig c = model.config();
@@ -39,7 +49,9 @@ public final class Surgery {
                     plan.biasCompensation(), means == null ? null : means.oInput()[l], means == null ? null : means.downInput()[l]));
         }
         ModelWeights mw = new ModelWeights(model.weights().embedding(), out, model.weights().finalNorm(), model.weights().output());
-        return new Model(pruned, mw, model.tokenizer(), null, "pruned model");
+        // Only a cut of the file's own model can be rebuilt from the file (a model of views or already cut cannot).
+        java.io.Serializable origin = model.origin() instanceof Model.FileOrigin f ? new Recipe(f.path(), plan, means) : null;
+        return new Model(pruned, mw, model.tokenizer(), null, "pruned model", origin);
     }
 
     /**

@@ -23,6 +23,34 @@ final class ExecutorModels {
 
     private ExecutorModels() {}
 
+    /** One cut model per JVM: a compare grid evaluates its cells one after another, each over many tasks. */
+    private static String cutKey;
+    private static Model cut;
+
+    /** The file's model, or the cut of it the reference names (built on first use, kept until another cut is asked). */
+    static Model get(ModelRef ref) {
+        Model base = get(local(ref.file(), ref.source()), ref.fingerprint());
+        if (ref.recipe() == null) return base;
+        String key;
+        try {
+            key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(SparkTasks.write(ref.recipe())));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot key a pruned model: " + e, e);
+        }
+        synchronized (ExecutorModels.class) {
+            if (!key.equals(cutKey)) {
+                cut = ref.recipe().applyTo(base);
+                cutKey = key;
+            }
+            return cut;
+        }
+    }
+
+    /** Where this JVM reads the model: the shared path, or its own copy of the URI the driver was given. */
+    static String local(String path, String source) {
+        return source == null ? path : RemoteModels.localCopy(source);
+    }
+
     static Model get(String path, String fingerprint) {
         return MODELS.computeIfAbsent(path, p -> {
             String here = fingerprint(p);
@@ -67,9 +95,9 @@ final class ExecutorModels {
     }
 
     /** For the driver's check: the fingerprint, or the one-line reason this executor cannot read the file. */
-    static String fingerprintOrError(String path) {
+    static String fingerprintOrError(String path, String source) {
         try {
-            return fingerprint(path);
+            return fingerprint(local(path, source));
         } catch (Prune4jException e) {
             return "unreadable: " + e.getMessage();
         }

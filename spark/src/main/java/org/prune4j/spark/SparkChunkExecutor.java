@@ -33,19 +33,20 @@ public final class SparkChunkExecutor implements IcaChunks.Executor {
 
     @Override
     public List<IcaChunks.Result> run(Model model, List<List<int[]>> chunks, FunctionalNetworks.Settings s, int[] range, long seed) {
-        if (!SparkPassExecutor.sameModel(model.config(), files.fileConfig()) || chunks.size() < 2) return null;
-        ChunkTask task = new ChunkTask(files.model(), files.fingerprint(), new ArrayList<>(chunks), s, range.clone(), seed);
+        ModelRef ref = ModelRef.of(model, files);
+        if (ref == null || chunks.size() < 2) return null;
+        ChunkTask task = new ChunkTask(ref, new ArrayList<>(chunks), s, range.clone(), seed);
         List<IcaChunks.Result> results = SparkTasks.byIndex(sc, chunks.size(), chunks.size(), task, "chunk");
         shippedChunks += chunks.size();
         return results;
     }
 
     /** The executor side: one engine per task over the JVM's mapped model, CanICA on the DoubleGemm's threads. */
-    record ChunkTask(String model, String fingerprint, List<List<int[]>> chunks, FunctionalNetworks.Settings settings, int[] range, long seed)
+    record ChunkTask(ModelRef model, List<List<int[]>> chunks, FunctionalNetworks.Settings settings, int[] range, long seed)
             implements FlatMapFunction<Iterator<Integer>, Tuple2<Integer, byte[]>>, Serializable {
         @Override
         public Iterator<Tuple2<Integer, byte[]>> call(Iterator<Integer> indices) throws Exception {
-            Model m = ExecutorModels.get(model, fingerprint);
+            Model m = model.load();
             List<Tuple2<Integer, byte[]>> out = new ArrayList<>();
             try (Transformer tf = ExecutorModels.engine(m)) {
                 while (indices.hasNext()) {

@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * Zero-shot items as Spark tasks: contiguous shards of whole scoring passes, each scored on an executor (every choice's
  * log-likelihood and greedy flag); the driver puts the shards back in item order and computes accuracy there.
- * Only the dense model of the shared file is sharded (a pruned model in a compare grid is scored on the driver).
+ * The dense model and its cuts (a compare grid's pruned models) are scored on the executors (see {@link ModelRef}).
  */
 public final class SparkItemExecutor implements ZeroShot.Executor {
     private final transient JavaSparkContext sc;
@@ -38,15 +38,12 @@ public final class SparkItemExecutor implements ZeroShot.Executor {
     @Override
     public ChoiceScorer.Score[][] run(Transformer tf, List<ChoiceScorer.Request[]> items, int batchTokens) {
         List<int[]> passes = ChoiceScorer.batches(items, batchTokens);
-        if (!SparkPassExecutor.sameModel(tf.config(), files.fileConfig()) || passes.size() < 2) return null;
+        ModelRef ref = ModelRef.of(tf.model(), files);
+        if (ref == null || passes.size() < 2) return null;
         // Shards of whole scoring passes: each executor then runs exactly the passes one machine would.
         int slices = Math.min(partitions, passes.size());
-        List<int[]> shards = new ArrayList<>();
-        for (int b = 0; b < slices; b++) {
-            int from = (int) ((long) b * passes.size() / slices), to = (int) ((long) (b + 1) * passes.size() / slices);
-            shards.add(new int[]{passes.get(from)[0], passes.get(to - 1)[1]});
-        }
-        ItemTask task = new ItemTask(files.model(), files.fingerprint(), new ArrayList<>(items), shards, batchTokens);
+        List<int[]> shards = SparkTasks.passShards(passes, slices);
+        ItemTask task = new ItemTask(ref, new ArrayList<>(items), shards, batchTokens);
         List<Tuple2<Integer, ChoiceScorer.Score[][]>> out = SparkTasks.run(sc, slices, slices, task);
         ChoiceScorer.Score[][] scores = new ChoiceScorer.Score[items.size()][];
         for (Tuple2<Integer, ChoiceScorer.Score[][]> t : out) {
@@ -58,11 +55,11 @@ public final class SparkItemExecutor implements ZeroShot.Executor {
         return scores;
     }
 
-    record ItemTask(String model, String fingerprint, List<ChoiceScorer.Request[]> items, List<int[]> shards, int batchTokens)
+    record ItemTask(ModelRef model, List<ChoiceScorer.Request[]> items, List<int[]> shards, int batchTokens)
             implements FlatMapFunction<Iterator<Integer>, Tuple2<Integer, ChoiceScorer.Score[][]>>, Serializable {
         @Override
         public Iterator<Tuple2<Integer, ChoiceScorer.Score[][]>> call(Iterator<Integer> ids) throws Exception {
-            Model m = ExecutorModels.get(model, fingerprint);
+            Model m = model.load();
             List<Tuple2<Integer, ChoiceScorer.Score[][]>> out = new ArrayList<>();
             try (Transformer tf = ExecutorModels.engine(m)) {
                 while (ids.hasNext()) {

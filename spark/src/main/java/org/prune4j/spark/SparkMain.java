@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.cli.Main;
 import org.prune4j.criteria.ZerothOrder;
+import org.prune4j.eval.Perplexity;
 import org.prune4j.eval.ZeroShot;
 import org.prune4j.ica.IcaChunks;
 import org.prune4j.util.Prune4jException;
@@ -52,15 +53,24 @@ public final class SparkMain {
         }
         conf.setIfMissing("spark.ui.enabled", "false");
         if (!conf.contains("spark.jars") && !conf.get("spark.master").startsWith("local[")) conf.set("spark.jars", applicationJars());
-        String model = option(rest, "--model");
+        String model = option(rest, "--model"), source = null;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel(System.getProperty("prune4j.spark.logLevel", "WARN"));
             SparkPassExecutor ex = null;
             SparkChunkExecutor chunks = null;
             SparkProbeExecutor probes = null;
             SparkItemExecutor items = null;
+            SparkSequenceExecutor sequences = null;
+            if (RemoteModels.isRemote(model)) { // hdfs://, s3a://...: every JVM maps its own local copy
+                source = model;
+                model = RemoteModels.localCopy(source);
+                int at = rest.indexOf(source);
+                if (at >= 0) rest.set(at, model);
+                else rest.set(rest.indexOf("--model=" + source), "--model=" + model);
+                System.err.println("prune4j-spark: " + source + " copied to " + model);
+            }
             if (model != null && new File(model).exists()) {
-                ex = new SparkPassExecutor(sc, model, partitions);
+                ex = new SparkPassExecutor(sc, model, source, partitions);
                 ex.requireSameFileEverywhere();
                 CalibrationRunner.useExecutor(ex);
                 chunks = new SparkChunkExecutor(sc, ex);
@@ -69,12 +79,14 @@ public final class SparkMain {
                 ZerothOrder.useExecutor(probes);
                 items = new SparkItemExecutor(sc, ex, partitions);
                 ZeroShot.useExecutor(items);
+                sequences = new SparkSequenceExecutor(sc, ex, partitions);
+                Perplexity.useExecutor(sequences);
             }
             int code = Main.run(rest.toArray(String[]::new));
             if (ex != null) {
-                System.err.printf("prune4j-spark: %d calibration passes, %d ICA chunks, %d zero-order probes and %d zero-shot items ran as Spark "
-                        + "tasks (master %s, %d executor slots)%n", ex.shippedPasses(), chunks.shippedChunks(), probes.shippedProbes(), items.shippedItems(),
-                        sc.master(), sc.defaultParallelism());
+                System.err.printf("prune4j-spark: %d calibration passes, %d ICA chunks, %d zero-order probes, %d zero-shot items and %d perplexity "
+                        + "tokens ran as Spark tasks (master %s, %d executor slots)%n", ex.shippedPasses(), chunks.shippedChunks(), probes.shippedProbes(),
+                        items.shippedItems(), sequences.shippedTokens(), sc.master(), sc.defaultParallelism());
             }
             return code;
         } catch (Prune4jException e) {
@@ -88,6 +100,7 @@ public final class SparkMain {
             IcaChunks.useExecutor(null);
             ZerothOrder.useExecutor(null);
             ZeroShot.useExecutor(null);
+            Perplexity.useExecutor(null);
         }
     }
 

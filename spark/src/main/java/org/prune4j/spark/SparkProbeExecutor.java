@@ -40,7 +40,8 @@ public final class SparkProbeExecutor implements ZerothOrder.Executor {
 
     @Override
     public double[] run(Model model, List<int[]> windows, List<ZerothOrder.Probe> probes, int[] layers, double eps, CounterNoise.Distribution dist) {
-        if (!SparkPassExecutor.sameModel(model.config(), files.fileConfig()) || probes.size() < 2) return null;
+        ModelRef ref = ModelRef.of(model, files);
+        if (ref == null || probes.size() < 2) return null;
         Integer[] order = IntStream.range(0, probes.size()).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> ZerothOrder.firstLayer(probes.get(i), layers)).thenComparingInt(i -> i));
         int slices = Math.min(partitions, probes.size());
@@ -49,7 +50,7 @@ public final class SparkProbeExecutor implements ZerothOrder.Executor {
             int from = (int) ((long) b * order.length / slices), to = (int) ((long) (b + 1) * order.length / slices);
             batches.add(Arrays.stream(order, from, to).mapToInt(Integer::intValue).toArray());
         }
-        ProbeTask task = new ProbeTask(files.model(), files.fingerprint(), new ArrayList<>(windows), new ArrayList<>(probes), batches, layers.clone(), eps, dist);
+        ProbeTask task = new ProbeTask(ref, new ArrayList<>(windows), new ArrayList<>(probes), batches, layers.clone(), eps, dist);
         List<Tuple2<Integer, double[]>> out = SparkTasks.run(sc, slices, slices, task);
         double[] c = new double[probes.size()];
         boolean[] seen = new boolean[slices];
@@ -63,11 +64,11 @@ public final class SparkProbeExecutor implements ZerothOrder.Executor {
         return c;
     }
 
-    record ProbeTask(String model, String fingerprint, List<int[]> windows, List<ZerothOrder.Probe> probes, List<int[]> batches, int[] layers,
+    record ProbeTask(ModelRef model, List<int[]> windows, List<ZerothOrder.Probe> probes, List<int[]> batches, int[] layers,
                      double eps, CounterNoise.Distribution dist) implements FlatMapFunction<Iterator<Integer>, Tuple2<Integer, double[]>>, Serializable {
         @Override
         public Iterator<Tuple2<Integer, double[]>> call(Iterator<Integer> ids) throws Exception {
-            Model m = ExecutorModels.get(model, fingerprint);
+            Model m = model.load();
             List<Tuple2<Integer, double[]>> out = new ArrayList<>();
             try (Transformer tf = ExecutorModels.engine(m)) {
                 while (ids.hasNext()) {

@@ -46,6 +46,19 @@ final class SparkTasks {
         return results;
     }
 
+    /**
+     * Contiguous shards of whole passes ([from, to) item ranges, passes given as such ranges): each executor then
+     * runs exactly the passes one machine would, so a score that depends on its pass keeps its bits.
+     */
+    static List<int[]> passShards(List<int[]> passes, int slices) {
+        List<int[]> shards = new ArrayList<>();
+        for (int b = 0; b < slices; b++) {
+            int from = (int) ((long) b * passes.size() / slices), to = (int) ((long) (b + 1) * passes.size() / slices);
+            shards.add(new int[]{passes.get(from)[0], passes.get(to - 1)[1]});
+        }
+        return shards;
+    }
+
     static byte[] write(Object o) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(b)) {
