@@ -93,9 +93,8 @@ public final class FastIca {
             }
             // Buffers for the whole run: fresh products every iteration (over 100 MB at 1B scale) would outlive the
             // survivor space at each young collection and pile up in the old generation.
-            double[] stack = new double[r * k * k], gy = new double[(long) r * k * n > Integer.MAX_VALUE ? 0 : r * k * n],
-                    next = new double[r * k * k], meanDeriv = new double[r * k];
-            if (gy.length == 0) throw new IllegalArgumentException(r + " restarts x " + k + " components x " + n + " samples exceed one array");
+            if ((long) r * k * n > Integer.MAX_VALUE) throw new IllegalArgumentException(r + " restarts x " + k + " components x " + n + " samples exceed one array");
+            double[] stack = new double[r * k * k], gy = new double[r * k * n], next = new double[r * k * k], meanDeriv = new double[r * k];
             int[] active = new int[r];
             for (int it = 1; it <= maxIter; it++) {
                 int a = 0;
@@ -103,9 +102,9 @@ public final class FastIca {
                 if (a == 0) break;
                 for (int j = 0; j < a; j++) System.arraycopy(w[active[j]].data(), 0, stack, j * k * k, k * k);
                 int rows = a * k;
-                DoubleGemm.multiply(stack, rows, k, x1.data(), n, gy, DoubleGemm.team()); // Y = W·X1, then g(Y) = Y³ in place
+                DoubleGemm.multiply(stack, rows, k, x1.data(), n, gy, DoubleGemm.shared()); // Y = W·X1, then g(Y) = Y³ in place
                 DoubleGemm.forEach(rows, (long) rows * n, row -> meanDeriv[row] = cube(gy, row * n, n));
-                DoubleGemm.multiply(gy, rows, n, x1t.data(), k, next, DoubleGemm.team()); // g(Y)·X1ᵀ
+                DoubleGemm.multiply(gy, rows, n, x1t.data(), k, next, DoubleGemm.shared()); // g(Y)·X1ᵀ
                 final int step = it, count = a;
                 DoubleGemm.forEach(count, (long) count * k * k * k * 20, j -> {
                     int i = active[j];

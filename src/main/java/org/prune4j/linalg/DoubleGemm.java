@@ -28,12 +28,8 @@ public final class DoubleGemm {
         shared = new Parallel(threads);
     }
 
-    /** The team DenseMatrix products use, for callers that multiply raw arrays. */
-    public static Parallel team() {
-        return shared();
-    }
-
-    static synchronized Parallel shared() {
+    /** The team DenseMatrix products use, also for callers that multiply raw arrays. */
+    public static synchronized Parallel shared() {
         return shared;
     }
 

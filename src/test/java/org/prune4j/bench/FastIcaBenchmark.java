@@ -51,9 +51,9 @@ public final class FastIcaBenchmark {
         DenseMatrix sym = mix.times(mix.transpose());
         for (int round = 0; round < 3; round++) {
             long t0 = System.nanoTime();
-            DoubleGemm.multiply(stack, restarts * k, k, w.x1().data(), n, gy, DoubleGemm.team());
+            DoubleGemm.multiply(stack, restarts * k, k, w.x1().data(), n, gy, DoubleGemm.shared());
             long t1 = System.nanoTime();
-            DoubleGemm.multiply(gy, restarts * k, n, w.x1t().data(), k, next, DoubleGemm.team());
+            DoubleGemm.multiply(gy, restarts * k, n, w.x1t().data(), k, next, DoubleGemm.shared());
             long t2 = System.nanoTime();
             org.prune4j.linalg.Decompositions.symmetricEigen(sym);
             long t3 = System.nanoTime();
