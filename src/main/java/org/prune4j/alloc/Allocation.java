@@ -16,4 +16,16 @@ public interface Allocation {
     String summary();
 
     PruningPlan allocate(ModelConfig c, Scores s, Target target, Constraints k, boolean biasCompensation);
+
+    /** The settings this allocation declares (CLI flags built from them, as for a method's). */
+    default java.util.List<org.prune4j.criteria.MethodOption<?>> options() {
+        return java.util.List.of();
+    }
+
+    /** This allocation with its settings applied (itself when it has none); one line on a bad value. */
+    default Allocation configure(org.prune4j.criteria.MethodOptions o) {
+        o.requireOnly("allocation " + name(), org.prune4j.criteria.MethodOptions.names(options()));
+        for (var opt : options()) opt.value(o);
+        return this;
+    }
 }

@@ -3,18 +3,17 @@ package org.prune4j.alloc;
 import org.prune4j.util.Registry;
 
 import java.util.List;
+import java.util.ServiceLoader;
 
-/** The registry of allocations by name; methods that bring their own allocation register it here. */
+/**
+ * The allocations by name, from the catalogue {@code META-INF/services/org.prune4j.alloc.Allocation} (one line each;
+ * a method that brings its own allocation lists it there), or {@link #register} in code.
+ */
 public final class Allocations {
     private static final Registry<Allocation> REGISTRY = new Registry<>("allocation", Allocation::name);
 
     static {
-        register(new UniformAllocation());
-        register(new GlobalAllocation());
-        register(new FlapAllocation());
-        register(new DepthAllocation());
-        register(new ThresholdAllocation());
-        register(new ModuleRatioAllocation());
+        for (Allocation a : ServiceLoader.load(Allocation.class, Allocations.class.getClassLoader())) register(a);
     }
 
     private Allocations() {}

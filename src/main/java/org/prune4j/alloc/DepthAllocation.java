@@ -12,7 +12,7 @@ public final class DepthAllocation extends KnobAllocation {
     @Override public String summary() { return "whole layers, least important first"; }
 
     @Override
-    Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
+    protected Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
         int n = c.layerCount();
         Counts out = Counts.of(n);
         Integer[] order = IntStream.range(0, n).boxed().filter(l -> !k.protectedLayers().contains(l))

@@ -19,7 +19,7 @@ public final class FlapAllocation extends KnobAllocation {
     @Override public String summary() { return "one threshold over standardised head and channel scores (FLAP's AL-AM)"; }
 
     @Override
-    Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
+    protected Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
         double[][] zh = standardised(s.heads(), s.standardised()), zc = standardised(s.channels(), s.standardised());
         double tau = quantileThreshold(zh, zc, x);
         return countsAbove(zh, zc, tau, tau);

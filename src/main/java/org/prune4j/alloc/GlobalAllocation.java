@@ -12,7 +12,7 @@ public final class GlobalAllocation extends KnobAllocation {
     @Override public String summary() { return "standardised scores ranked across layers, heads and channels each lose the same fraction (FLAP's AL-UM)"; }
 
     @Override
-    Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
+    protected Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
         double[][] zh = standardised(s.heads(), s.standardised()), zc = standardised(s.channels(), s.standardised());
         return countsAbove(zh, zc, quantileThreshold(zh, new double[0][], x), quantileThreshold(zc, new double[0][], x));
     }

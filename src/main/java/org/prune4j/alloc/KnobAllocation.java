@@ -12,17 +12,18 @@ import java.util.List;
 
 /**
  * An allocation with one knob x ∈ [0, 1], monotone in how much it removes (0 nothing, 1 all the constraints
- * allow). The knob is bisected until the plan removes at least the target fraction of total parameters.
+ * allow). The knob is bisected until the plan removes at least the target fraction of total parameters. Public, with its
+ * helpers, so that a method outside this package (a plug-in's own allocation) can do what the built-in ones do.
  */
-abstract class KnobAllocation implements Allocation {
+public abstract class KnobAllocation implements Allocation {
     /** Keep counts per layer at knob value x; {@code dropLayer} marks whole layers to remove. */
-    record Counts(int[] keepHeads, int[] keepChannels, boolean[] dropLayer) {
-        static Counts of(int n) {
+    public record Counts(int[] keepHeads, int[] keepChannels, boolean[] dropLayer) {
+        public static Counts of(int n) {
             return new Counts(new int[n], new int[n], new boolean[n]);
         }
     }
 
-    abstract Counts counts(ModelConfig c, Scores s, double x, Constraints k);
+    protected abstract Counts counts(ModelConfig c, Scores s, double x, Constraints k);
 
     @Override
     public PruningPlan allocate(ModelConfig c, Scores s, Target target, Constraints k, boolean bias) {
@@ -51,12 +52,12 @@ abstract class KnobAllocation implements Allocation {
     }
 
     /** The plan at knob value x. */
-    PruningPlan plan(ModelConfig c, Scores s, double x, Constraints k, boolean bias) {
+    protected PruningPlan plan(ModelConfig c, Scores s, double x, Constraints k, boolean bias) {
         return realize(c, s, counts(c, s, x, k), k, bias);
     }
 
     /** Turns per-layer keep counts into kept structures (GQA-valid, constraints applied). */
-    static PruningPlan realize(ModelConfig c, Scores s, Counts counts, Constraints k, boolean bias) {
+    public static PruningPlan realize(ModelConfig c, Scores s, Counts counts, Constraints k, boolean bias) {
         List<LayerPlan> layers = new ArrayList<>();
         for (int l = 0; l < c.layerCount(); l++) {
             LayerShape shape = c.layer(l);
@@ -72,15 +73,15 @@ abstract class KnobAllocation implements Allocation {
     }
 
     /** Per-layer z-scores (each layer's vector to mean 0, unbiased std 1), unless the criterion already did it. */
-    static double[][] standardised(double[][] v, boolean already) {
+    public static double[][] standardised(double[][] v, boolean already) {
         if (already) return v;
         double[][] out = new double[v.length][];
-        for (int l = 0; l < v.length; l++) out[l] = org.prune4j.criteria.FlapCriterion.standardise(v[l]);
+        for (int l = 0; l < v.length; l++) out[l] = Scores.standardise(v[l]);
         return out;
     }
 
     /** The score at or below which a fraction x of all units (of both arrays) fall; x = 1 removes everything. */
-    static double quantileThreshold(double[][] a, double[][] b, double x) {
+    public static double quantileThreshold(double[][] a, double[][] b, double x) {
         int n = 0;
         for (double[] r : a) n += r.length;
         for (double[] r : b) n += r.length;
@@ -96,7 +97,7 @@ abstract class KnobAllocation implements Allocation {
     }
 
     /** Per layer, the heads above th and the channels above tc. */
-    static Counts countsAbove(double[][] zh, double[][] zc, double th, double tc) {
+    public static Counts countsAbove(double[][] zh, double[][] zc, double th, double tc) {
         Counts out = Counts.of(zh.length);
         for (int l = 0; l < zh.length; l++) {
             out.keepHeads()[l] = countAbove(zh[l], th);
@@ -105,7 +106,7 @@ abstract class KnobAllocation implements Allocation {
         return out;
     }
 
-    static int countAbove(double[] v, double t) {
+    public static int countAbove(double[] v, double t) {
         int n = 0;
         for (double x : v) if (x > t) n++;
         return n;

@@ -14,7 +14,7 @@ public final class ThresholdAllocation extends KnobAllocation {
     @Override public String summary() { return "one global threshold over raw MLP channel scores of the prunable layers, heads kept (functional networks)"; }
 
     @Override
-    Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
+    protected Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
         int n = c.layerCount();
         double[][] prunable = new double[n][];
         for (int l = 0; l < n; l++) prunable[l] = k.protectedLayers().contains(l) ? new double[0] : s.channels()[l];

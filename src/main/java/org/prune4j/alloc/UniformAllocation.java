@@ -9,7 +9,7 @@ public final class UniformAllocation extends KnobAllocation {
     @Override public String summary() { return "every layer loses the same fraction of heads and of channels"; }
 
     @Override
-    Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
+    protected Counts counts(ModelConfig c, Scores s, double x, Constraints k) {
         Counts out = Counts.of(c.layerCount());
         for (int l = 0; l < c.layerCount(); l++) {
             out.keepHeads()[l] = (int) Math.round(c.layer(l).heads() * (1 - x));

@@ -29,6 +29,9 @@ public final class Main implements Runnable {
      */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // The methods' and allocations' own flags come from their declarations in the catalogue.
+        for (String name : java.util.List.of("prune", "plan")) MethodFlags.addTo(cl.getSubcommands().get(name).getCommandSpec(), MethodFlags.catalogued());
+        MethodFlags.addTo(cl.getSubcommands().get("networks").getCommandSpec(), org.prune4j.methods.networks.FunctionalNetworksCriterion.ANALYSIS_OPTIONS);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine cmd = ex.getCommandLine();
             cmd.getErr().println("prune4j: " + oneLine(ex.getMessage()));

@@ -1,12 +1,12 @@
 package org.prune4j.cli;
 
 import org.prune4j.calib.CalibrationSet;
-import org.prune4j.criteria.FunctionalNetworksCriterion;
+import org.prune4j.methods.networks.FunctionalNetworksCriterion;
 import org.prune4j.criteria.MethodOptions;
 import org.prune4j.engine.Transformer;
-import org.prune4j.ica.FunctionalNetworks;
+import org.prune4j.methods.networks.FunctionalNetworks;
 import org.prune4j.model.Model;
-import org.prune4j.report.NetworkFigures;
+import org.prune4j.methods.networks.NetworkFigures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,8 +36,9 @@ public final class NetworksCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the ICA restarts and the randomized SVD (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Mixin
-    NetworkOptions networkOptions;
+    /** This command: the analysis flags are added to it from the method's declarations ({@link MethodFlags}). */
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--layer-range", description = "Layers to analyse, A:B or all (default: the method's prunable range)")
     String layerRange;
@@ -53,8 +54,7 @@ public final class NetworksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> o = new TreeMap<>();
-        networkOptions.putGiven(o);
+        Map<String, String> o = new TreeMap<>(MethodFlags.given(spec, FunctionalNetworksCriterion.ANALYSIS_OPTIONS));
         if (layerRange != null) o.put(MethodOptions.LAYER_RANGE, layerRange);
         MethodOptions options = new MethodOptions(o);
         FunctionalNetworksCriterion method = new FunctionalNetworksCriterion();

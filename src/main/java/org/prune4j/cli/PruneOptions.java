@@ -15,7 +15,7 @@ import java.util.List;
 
 /** Options shared by {@code prune} and {@code plan}; the CLI's only job is to turn them into a {@link PruneRequest}. */
 public final class PruneOptions {
-    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method (list them with 'prune4j methods'): random, magnitude, wanda-sp, flap, flap-headsum, block-influence, taylor, mini-llm, functional-networks (fn), transfer-entropy (te) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "magnitude", description = "A registered method: one of 'prune4j methods' (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--ratio", description = "Fraction to remove, in (0, 1): of all parameters, or of attention+MLP weights with --ratio-basis flap")
@@ -27,7 +27,7 @@ public final class PruneOptions {
     @Option(names = "--plan", description = "Apply this saved plan (JSON from plan/prune --json) instead of scoring and allocating")
     Path plan;
 
-    @Option(names = "--allocation", description = "uniform, global, flap, depth, threshold or module-ratios (default: the method's own)")
+    @Option(names = "--allocation", description = "A registered allocation (listed by 'prune4j methods'; default: the method's own)")
     String allocation;
 
     @Option(names = "--calibration", defaultValue = "dense", description = "dense: statistics of the unpruned model; sequential: layer by layer from a model whose earlier layers are already pruned, as FLAP's Wanda-SP baseline (uniform allocation) (default: ${DEFAULT-VALUE})")
@@ -60,35 +60,12 @@ public final class PruneOptions {
     @Option(names = "--layer-range", description = "Layers to score and prune, A:B (A <= l < B) or all (default: the method's own; taylor and mini-llm: LLM-Pruner's 4..29 of 32, scaled; functional-networks: all but the first ceil(3L/32) and last ceil(2L/32), the authors' 3 and 2 of 32)")
     String layerRange;
 
-    @Option(names = "--taylor", description = "taylor: element1 (Σ|W·g|), element2 (Σ|W·g − ½W·F·W|, per-window Fisher) or vector (|ΣW·g|) (default: element1)")
-    String taylor;
-
-    @Option(names = "--zo-eps", description = "mini-llm: perturbation size ε of the two-point loss difference (default: 1e-3)")
-    String zoEps;
-
-    @Option(names = "--zo-samples", description = "mini-llm: perturbations q per scope unit (default: 8)")
-    String zoSamples;
-
-    @Option(names = "--zo-dist", description = "mini-llm: gaussian or rademacher perturbations (default: gaussian)")
-    String zoDist;
-
-    @Option(names = "--zo-scope", description = "mini-llm: global (all layers per probe, the paper's Algorithm 1), layer or module (default: layer)")
-    String zoScope;
-
-    @Option(names = "--x-stat", description = "mini-llm: input statistic x̄: l2 (‖X_j‖₂) or mean (signed mean) (default: l2)")
-    String xStat;
-
-    @picocli.CommandLine.Mixin
-    NetworkOptions networkOptions = new NetworkOptions();
-
-    @picocli.CommandLine.Mixin
-    InteractionOptions interactionOptions = new InteractionOptions();
-
-    @Option(names = "--networks", description = "functional-networks: saved networks (a folder from 'prune4j networks') instead of computing them")
-    String networks;
-
-    @Option(names = "--figures", description = "transfer-entropy: write the TE matrix heat map, the per-module importances and ratios (PNG) and an index.html into this folder")
+    @Option(names = "--figures", description = "Write the method's figures (transfer-entropy: the TE matrix heat map, the per-module importances and ratios) as PNG files and an index.html into this folder")
     java.nio.file.Path figures;
+
+    /** The command this mixin belongs to: the methods' own flags are added to it from the catalogue ({@link MethodFlags}). */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec command;
 
     @Option(names = "--channel-multiple", defaultValue = "1", description = "Round kept MLP widths down to a multiple of this (default: ${DEFAULT-VALUE})")
     int channelMultiple;
@@ -113,13 +90,8 @@ public final class PruneOptions {
         if (minHeads < 1 || minChannels < 1 || channelMultiple < 1) {
             throw new Prune4jException("--min-heads, --min-channels and --channel-multiple must be at least 1");
         }
-        java.util.Map<String, String> options = new java.util.TreeMap<>();
-        String[][] given = {{MethodOptions.LAYER_RANGE, layerRange}, {"taylor", taylor}, {"zo-eps", zoEps}, {"zo-samples", zoSamples},
-                {"zo-dist", zoDist}, {"zo-scope", zoScope}, {"x-stat", xStat},
-                {"networks", networks}};
-        CliParsing.putGiven(options, given);
-        networkOptions.putGiven(options);
-        interactionOptions.putGiven(options);
+        java.util.Map<String, String> options = new java.util.TreeMap<>(MethodFlags.given(command, MethodFlags.catalogued()));
+        if (layerRange != null) options.put(MethodOptions.LAYER_RANGE, layerRange);
         PruneRequest.Method m = new PruneRequest.Method(method, new Target(ratio == null ? 0.5 : ratio, basis), allocation,
                 new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation, mode,
                 new MethodOptions(options));
@@ -140,15 +112,11 @@ public final class PruneOptions {
      */
     void writeFigures(org.prune4j.prune.Pruner.Result res, org.prune4j.model.ModelConfig dense, String model) {
         if (figures == null) return;
-        if (!(res.methodDetails() instanceof org.prune4j.criteria.TransferEntropyCriterion.Details d)) {
-            System.err.println("prune4j: warning: --figures: the method " + res.resolved().criterion() + " has no figures (only transfer-entropy has)");
-            return;
-        }
-        double[] loads = org.prune4j.alloc.ModuleRatioAllocation.loads(dense, d.allocationImportance(), res.resolved().constraints());
-        String title = String.format("%s, %s, ratio %s, p_max %.2f%s%s", model, res.resolved().criterion(), ratio, d.pMax(),
-                d.dropModules() ? ", modules dropped whole" : "", d.inverted() ? ", importance inverted" : "");
+        org.prune4j.criteria.Criterion c = org.prune4j.criteria.Criteria.get(res.resolved().criterion());
+        var run = new org.prune4j.criteria.Criterion.Figures(res.methodDetails(), dense, res.plan(), res.resolved().options(),
+                res.resolved().constraints().protectedLayers(), String.format("%s, %s, ratio %s", model, res.resolved().criterion(), ratio));
         try {
-            org.prune4j.report.InteractionFigures.write(d.transferEntropy(), res.plan().moduleRatios(dense), loads, title, figures);
+            if (!c.writeFigures(run, figures)) System.err.println("prune4j: warning: --figures: the method " + c.name() + " has no figures");
         } catch (java.io.IOException | RuntimeException | Error e) {
             System.err.println("prune4j: warning: figures not written to " + figures + " (" + e + ")");
         }

@@ -2,32 +2,33 @@ package org.prune4j.criteria;
 
 import org.prune4j.util.Registry;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 
-/** The registry of criteria by name; the built-in baselines are registered, methods added later register here. */
+/**
+ * The methods by name. The catalogue is {@code META-INF/services/org.prune4j.criteria.Criterion}: one line per
+ * method, read with {@link ServiceLoader} from every jar on the class path, so a method (built in or a user's own
+ * jar) registers itself from above and no package below the methods imports one. {@link #register} adds one in code.
+ */
 public final class Criteria {
     private static final Registry<Criterion> REGISTRY = new Registry<>("pruning method", Criterion::name);
+    private static final Map<String, String> ALIASES = new HashMap<>();
 
     static {
-        register(new RandomCriterion());
-        register(new MagnitudeCriterion());
-        register(new WandaSpCriterion());
-        register(new FlapCriterion());
-        register(new FlapCriterion(FlapCriterion.HeadScore.SUMMED));
-        register(new BlockInfluenceCriterion());
-        register(new TaylorCriterion());
-        register(new MiniLlmCriterion());
-        register(new FunctionalNetworksCriterion());
-        register(new TransferEntropyCriterion());
+        for (Criterion c : ServiceLoader.load(Criterion.class, Criteria.class.getClassLoader())) register(c);
     }
 
     private Criteria() {}
 
-    public static void register(Criterion c) { REGISTRY.register(c); }
-    /** Short names users may type instead of a method's full name. */
-    private static final java.util.Map<String, String> ALIASES = java.util.Map.of("te", "transfer-entropy", "fn", "functional-networks");
+    public static synchronized void register(Criterion c) {
+        REGISTRY.register(c);
+        for (String a : c.aliases()) ALIASES.put(a, c.name());
+    }
 
-    public static Criterion get(String name) { return REGISTRY.get(ALIASES.getOrDefault(name, name)); }
+    /** The method of that name or alias, or a one-line error listing the methods. */
+    public static synchronized Criterion get(String name) { return REGISTRY.get(ALIASES.getOrDefault(name, name)); }
     public static List<String> names() { return REGISTRY.names(); }
     public static List<Criterion> all() { return REGISTRY.all(); }
 }

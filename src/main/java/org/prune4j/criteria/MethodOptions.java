@@ -48,6 +48,20 @@ public record MethodOptions(Map<String, String> values) {
         }
     }
 
+    /** The settings among {@code names} (and the layer range): what one party of a run (method, allocation) is given. */
+    public MethodOptions only(java.util.Collection<String> names) {
+        Map<String, String> m = new TreeMap<>();
+        for (var e : values.entrySet()) if (e.getKey().equals(LAYER_RANGE) || names.contains(e.getKey())) m.put(e.getKey(), e.getValue());
+        return new MethodOptions(m);
+    }
+
+    /** The names of declared options. */
+    public static Set<String> names(java.util.List<MethodOption<?>> declared) {
+        Set<String> s = new java.util.TreeSet<>();
+        for (MethodOption<?> o : declared) s.add(o.name());
+        return s;
+    }
+
     /** Fails with one line when a setting is not one the method reads. */
     public void requireOnly(String method, Set<String> known) {
         for (String k : values.keySet()) {

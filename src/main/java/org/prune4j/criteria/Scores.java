@@ -9,23 +9,14 @@ import org.prune4j.util.Prune4jException;
  * @param standardised true when the criterion already put heads and channels of all layers on one scale (FLAP's
  *                     per-layer standardisation); allocations that compare across layers then use the scores as
  *                     they are instead of standardising them again
- * @param modules      per-module importance for allocations that set a ratio per module (transfer entropy), or null
+ * @param modules      per-module importance, higher = more important (the attention sub-block of layer l at 2l, its MLP
+ *                     at 2l+1), for allocations that set a ratio per module (transfer entropy), or null; the
+ *                     allocation's own settings (its largest ratio, whether a module may go whole) travel with it
  */
-public record Scores(String criterion, double[][] heads, double[][] channels, double[] layers, boolean standardised, Modules modules) {
+public record Scores(String criterion, double[][] heads, double[][] channels, double[] layers, boolean standardised, double[] modules) {
 
-    /**
-     * Importance of every module — the attention sub-block of layer l at 2l, its MLP at 2l+1 — with the settings
-     * of the per-module ratio assignment that reads it.
-     *
-     * @param importance  higher = more important (length 2L)
-     * @param pMax        the largest ratio a module may get, in (0, 1]
-     * @param dropWhole   remove a module whole when its ratio reaches pMax (a layer losing both goes)
-     */
-    public record Modules(double[] importance, double pMax, boolean dropWhole) {
-        public Modules {
-            if (!(pMax > 0 && pMax <= 1)) throw new Prune4jException("--p-max must be in (0, 1], got " + pMax);
-            for (double v : importance) if (!Double.isFinite(v)) throw new Prune4jException("a module importance is NaN/Inf");
-        }
+    public Scores {
+        if (modules != null) for (double v : modules) if (!Double.isFinite(v)) throw new Prune4jException(criterion + " produced a NaN/Inf module importance");
     }
 
     public Scores(String criterion, double[][] heads, double[][] channels, double[] layers, boolean standardised) {
@@ -37,7 +28,7 @@ public record Scores(String criterion, double[][] heads, double[][] channels, do
     }
 
     /** These scores with per-module importances attached. */
-    public Scores withModules(Modules m) {
+    public Scores withModules(double[] m) {
         return new Scores(criterion, heads, channels, layers, standardised, m);
     }
 
@@ -51,7 +42,7 @@ public record Scores(String criterion, double[][] heads, double[][] channels, do
     }
 
     /** Empty score arrays shaped like the model (heads and channels per layer). */
-    static Scores empty(String name, org.prune4j.model.ModelConfig c) {
+    public static Scores empty(String name, org.prune4j.model.ModelConfig c) {
         int n = c.layerCount();
         double[][] h = new double[n][], ch = new double[n][];
         for (int l = 0; l < n; l++) {
@@ -59,5 +50,21 @@ public record Scores(String criterion, double[][] heads, double[][] channels, do
             ch[l] = new double[c.layer(l).ffnDim()];
         }
         return new Scores(name, h, ch, new double[n]);
+    }
+
+    /**
+     * (v − mean) / std with the unbiased std, as torch.std; a constant vector becomes zeros: FLAP's per-layer
+     * standardisation, which allocations that compare scores across layers share.
+     */
+    public static double[] standardise(double[] v) {
+        double mu = 0;
+        for (double x : v) mu += x;
+        mu /= Math.max(1, v.length);
+        double ss = 0;
+        for (double x : v) ss += (x - mu) * (x - mu);
+        double sd = Math.sqrt(ss / Math.max(1, v.length - 1));
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = sd > 0 ? (v[i] - mu) / sd : 0;
+        return out;
     }
 }

@@ -3,13 +3,13 @@ package org.prune4j.criteria;
 import org.prune4j.tensor.Weight;
 
 /** Row and column reductions of weight matrices, in double, in index order (deterministic). */
-final class WeightNorms {
+public final class WeightNorms {
     private WeightNorms() {}
 
     /** The kinds of reduction over a matrix. */
-    enum Kind { ROW_SQUARES, COLUMN_SQUARES, COLUMN_ABS }
+    public enum Kind { ROW_SQUARES, COLUMN_SQUARES, COLUMN_ABS }
 
-    static double[] reduce(Weight m, Kind kind) {
+    public static double[] reduce(Weight m, Kind kind) {
         double[] out = new double[kind == Kind.ROW_SQUARES ? m.rows() : m.cols()];
         float[] row = new float[m.cols()];
         for (int r = 0; r < m.rows(); r++) {
@@ -27,7 +27,7 @@ final class WeightNorms {
     }
 
     /** Sum of v over head h's block [h·hd, (h+1)·hd). */
-    static double headSum(double[] v, int h, int hd) {
+    public static double headSum(double[] v, int h, int hd) {
         double s = 0;
         for (int j = h * hd; j < (h + 1) * hd; j++) s += v[j];
         return s;

@@ -10,6 +10,7 @@ import org.prune4j.calib.CalibrationSet;
 import org.prune4j.criteria.Criteria;
 import org.prune4j.criteria.Criterion;
 import org.prune4j.criteria.Evidence;
+import org.prune4j.criteria.Scored;
 import org.prune4j.criteria.Scores;
 import org.prune4j.criteria.ScoringContext;
 import org.prune4j.engine.Transformer;
@@ -45,7 +46,7 @@ public final class Pruner {
     /**
      * Everything a run produced, for the report.
      *
-     * @param methodDetails the criterion's own evidence for the report ({@link Criterion#details()}), or null
+     * @param methodDetails the criterion's own evidence for the report ({@link Criterion#scored}), or null
      */
     public record Result(PruningPlan plan, Model pruned, CalibrationSet calibration, Perplexity.Result before,
                          Perplexity.Result after, Resolved resolved, Timings timings, long peakRssBytes, Object methodDetails) {}
@@ -59,7 +60,7 @@ public final class Pruner {
     public static Result run(Model model, PruneRequest r, Function<String, ProgressListener> progress, boolean cut) {
         long t0 = System.nanoTime();
         Resolved resolved = resolve(r, model.config());
-        Criterion criterion = r.fixedPlan() == null ? Criteria.get(resolved.criterion()).configure(r.method().options()) : null;
+        Criterion criterion = r.fixedPlan() == null ? criterion(Criteria.get(resolved.criterion()), r) : null;
         PruneRequest.Method method = r.method().withConstraints(resolved.constraints());
         Set<Evidence> needs = EnumSet.noneOf(Evidence.class);
         if (criterion != null) needs.addAll(criterion.needs());
@@ -77,6 +78,7 @@ public final class Pruner {
             ScoringContext ctx = new ScoringContext(model, calib == null ? null : calib.sequences(), calib == null ? null : calib.documents(), r.seed(), tf, runner);
             long t1 = System.nanoTime();
             PruningPlan plan = null;
+            Object details = null;
             Model sequentialModel = null;
             boolean sequentialBias = false;
             if (r.fixedPlan() != null) {
@@ -101,9 +103,11 @@ public final class Pruner {
             }
             long t2 = System.nanoTime();
             if (r.fixedPlan() == null && sequentialModel == null) {
-                Scores scores = criterion.score(ctx);
+                Scored scored = criterion.scored(ctx);
+                Scores scores = scored.scores();
                 scores.requireFinite();
-                Allocation allocation = Allocations.get(resolved.allocation());
+                details = scored.details();
+                Allocation allocation = allocation(resolved, r);
                 plan = allocation.allocate(model.config(), scores, method.target(), method.constraints(), resolved.biasCompensation());
             }
             long t3 = System.nanoTime();
@@ -125,8 +129,7 @@ public final class Pruner {
             }
             long t5 = System.nanoTime();
             Timings timings = new Timings((t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (t5 - t4) / 1e9, (t5 - t0) / 1e9);
-            return new Result(plan, pruned, calib, before, after, resolved, timings, ProcessMemory.peakRss(),
-                    criterion == null ? null : criterion.details());
+            return new Result(plan, pruned, calib, before, after, resolved, timings, ProcessMemory.peakRss(), details);
         }
     }
 
@@ -161,7 +164,7 @@ public final class Pruner {
         }
         long t0 = System.nanoTime();
         Resolved resolved = resolve(r, model.config());
-        Criterion criterion = Criteria.get(resolved.criterion()).configure(r.method().options());
+        Criterion criterion = criterion(Criteria.get(resolved.criterion()), r);
         Set<Evidence> needs = EnumSet.noneOf(Evidence.class);
         needs.addAll(criterion.needs());
         if (resolved.biasCompensation()) needs.add(Evidence.ACTIVATION_MOMENTS);
@@ -173,10 +176,11 @@ public final class Pruner {
             long t1 = System.nanoTime();
             ctx.prepare(criterion.needs());
             long t2 = System.nanoTime();
-            Scores scores = criterion.score(ctx);
+            Scored scored = criterion.scored(ctx);
+            Scores scores = scored.scores();
             scores.requireFinite();
             long t3 = System.nanoTime();
-            Allocation allocation = Allocations.get(resolved.allocation());
+            Allocation allocation = allocation(resolved, r);
             Surgery.InputMeans inputMeans = resolved.biasCompensation() ? means(ctx) : null;
             for (int i = 0; i < ratios.length; i++) {
                 long a = System.nanoTime();
@@ -194,7 +198,7 @@ public final class Pruner {
                 long b = System.nanoTime();
                 double shared = i == 0 ? (t3 - t0) / 1e9 : 0;
                 Timings timings = new Timings(i == 0 ? (t2 - t1) / 1e9 : 0, i == 0 ? (t3 - t2) / 1e9 : 0, (b - a) / 1e9, 0, shared + (b - a) / 1e9);
-                out.add(new Result(plan, pruned, calib, null, null, resolved, timings, ProcessMemory.peakRss(), criterion.details()));
+                out.add(new Result(plan, pruned, calib, null, null, resolved, timings, ProcessMemory.peakRss(), scored.details()));
             }
         }
         return out;
@@ -224,9 +228,14 @@ public final class Pruner {
         Constraints k = r.method().constraints();
         if (r.fixedPlan() != null) return new Resolved("saved plan", "saved plan", r.fixedPlan().biasCompensation(), java.util.Map.of(), k);
         Criterion c = Criteria.get(r.method().criterion());
-        c.configure(r.method().options());
         String alloc = r.method().allocation() != null ? r.method().allocation() : c.defaultAllocation();
-        Allocations.get(alloc);
+        Allocation a = Allocations.get(alloc);
+        // Every option given must be the method's or its allocation's; each is parsed and checked here, before any work.
+        java.util.Set<String> known = new java.util.TreeSet<>(MethodOptions.names(c.options()));
+        known.addAll(MethodOptions.names(a.options()));
+        r.method().options().requireOnly(c.name(), known);
+        criterion(c, r);
+        allocation(alloc, r);
         boolean bias = r.method().biasCompensation() != null ? r.method().biasCompensation() : c.defaultBiasCompensation();
         int[] range = r.method().options().layerRange(c, config);
         java.util.Set<Integer> protect = new java.util.TreeSet<>(k.protectedLayers());
@@ -237,6 +246,21 @@ public final class Pruner {
         java.util.Map<String, String> options = new java.util.TreeMap<>(r.method().options().values());
         options.put(MethodOptions.LAYER_RANGE, range[0] + ":" + range[1]);
         return new Resolved(c.name(), alloc, bias, options, new Constraints(protect, k.minHeads(), k.minChannels(), k.channelMultiple()));
+    }
+
+    /** The run's allocation with its settings applied (they travel with it, not inside the scores). */
+    private static Allocation allocation(Resolved resolved, PruneRequest r) {
+        return allocation(resolved.allocation(), r);
+    }
+
+    private static Allocation allocation(String name, PruneRequest r) {
+        Allocation a = Allocations.get(name);
+        return a.configure(r.method().options().only(MethodOptions.names(a.options())));
+    }
+
+    /** The method with its own options applied (the allocation's are the allocation's). */
+    private static Criterion criterion(Criterion c, PruneRequest r) {
+        return c.configure(r.method().options().only(MethodOptions.names(c.options())));
     }
 
     private static Surgery.InputMeans means(ScoringContext ctx) {

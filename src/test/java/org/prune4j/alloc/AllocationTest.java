@@ -16,14 +16,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Allocations and the GQA realizer on hand-made scores. */
-class AllocationTest {
+public class AllocationTest {
     /** Two layers of 4 heads (2 KV groups), head dim 8, 8 channels, hidden 16, small vocab. */
-    static ModelConfig two() {
+    public static ModelConfig two() {
         return new ModelConfig("llama", 16, 20, 1e-5f, 10000f, null, RopeStyle.INTERLEAVED, true, 64,
                 List.of(LayerShape.plain(4, 2, 8, 8), LayerShape.plain(4, 2, 8, 8)));
     }
 
-    static Scores scores(double[][] heads, double[][] channels, boolean standardised) {
+    public static Scores scores(double[][] heads, double[][] channels, boolean standardised) {
         return new Scores("test", heads, channels, new double[heads.length], standardised);
     }
 

@@ -1,6 +1,6 @@
 package org.prune4j.bench;
 
-import org.prune4j.ica.FastIca;
+import org.prune4j.methods.networks.FastIca;
 import org.prune4j.linalg.DenseMatrix;
 import org.prune4j.linalg.DoubleGemm;
 

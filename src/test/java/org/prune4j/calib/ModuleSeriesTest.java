@@ -1,5 +1,7 @@
 package org.prune4j.calib;
 
+import org.prune4j.methods.transfer.ModuleSeries;
+
 import org.junit.jupiter.api.Test;
 import org.prune4j.TestData;
 import org.prune4j.engine.TapPoint;

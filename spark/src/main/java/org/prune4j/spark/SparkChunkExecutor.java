@@ -3,8 +3,8 @@ package org.prune4j.spark;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.prune4j.engine.Transformer;
-import org.prune4j.ica.FunctionalNetworks;
-import org.prune4j.ica.IcaChunks;
+import org.prune4j.methods.networks.FunctionalNetworks;
+import org.prune4j.methods.networks.IcaChunks;
 import org.prune4j.model.Model;
 import scala.Tuple2;
 

@@ -4,10 +4,10 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.cli.Main;
-import org.prune4j.criteria.ZerothOrder;
+import org.prune4j.methods.minillm.ZerothOrder;
 import org.prune4j.eval.Perplexity;
 import org.prune4j.eval.ZeroShot;
-import org.prune4j.ica.IcaChunks;
+import org.prune4j.methods.networks.IcaChunks;
 import org.prune4j.util.Prune4jException;
 
 import java.io.File;

@@ -2,7 +2,7 @@ package org.prune4j.spark;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.prune4j.criteria.ZerothOrder;
+import org.prune4j.methods.minillm.ZerothOrder;
 import org.prune4j.engine.Transformer;
 import org.prune4j.model.Model;
 import org.prune4j.tensor.CounterNoise;

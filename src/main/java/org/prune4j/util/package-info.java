@@ -1,0 +1,4 @@
+/**
+ * Small shared pieces: the one-line user-facing exception, registries, progress, process memory.
+ */
+package org.prune4j.util;
