@@ -8,6 +8,7 @@ import org.prune4j.plan.PruningPlan;
 import org.prune4j.util.Prune4jException;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Everything a pruning run depends on, recorded verbatim in its report so it can be repeated.
@@ -60,11 +61,36 @@ public record PruneRequest(Method method, Calibration calibration, Evaluation ev
     /** Where layer statistics come from. */
     public enum CalibrationMode { DENSE, SEQUENTIAL }
 
-    /** {@code samples} windows of {@code length} tokens drawn from {@code file} at offsets from the run's seed. */
-    public record Calibration(Path file, int samples, int length) {
+    /**
+     * {@code samples} windows of {@code length} tokens drawn from {@code file} at offsets from the run's seed, or the
+     * caller's own token windows held in memory ({@code windows}, file null: samples and length describe them).
+     */
+    public record Calibration(Path file, int samples, int length, List<int[]> windows) {
         public Calibration {
-            if (file == null) throw new Prune4jException("calibration needs a text file");
+            if (windows != null) {
+                if (windows.isEmpty()) throw new Prune4jException("calibration needs at least 1 window");
+                windows = List.copyOf(windows);
+                samples = windows.size();
+                length = windows.stream().mapToInt(w -> w.length).max().orElse(0);
+                if (windows.stream().anyMatch(w -> w.length < 2)) throw new Prune4jException("every calibration window needs at least 2 tokens");
+            } else if (file == null) {
+                throw new Prune4jException("calibration needs a text file");
+            }
             if (samples < 1 || length < 2) throw new Prune4jException("calibration needs at least 1 sample of at least 2 tokens, got " + samples + " × " + length);
+        }
+
+        public Calibration(Path file, int samples, int length) {
+            this(file, samples, length, null);
+        }
+
+        /** {@code samples} windows of {@code length} tokens from a text file (plain, jsonl or parquet). */
+        public static Calibration file(Path file, int samples, int length) {
+            return new Calibration(file, samples, length, null);
+        }
+
+        /** The caller's own token windows, used as they are (no sampling; each window is one calibration sequence). */
+        public static Calibration windows(List<int[]> windows) {
+            return new Calibration(null, 0, 0, windows);
         }
     }
 

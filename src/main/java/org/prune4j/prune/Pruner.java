@@ -212,6 +212,11 @@ public final class Pruner {
     /** The request's calibration windows (disjoint from the evaluation text unless overlap is allowed). */
     private static CalibrationSet calibration(Model model, PruneRequest r, String method) {
         if (r.calibration() == null) throw new Prune4jException("the method " + method + " needs calibration text, and none was given");
+        if (r.calibration().windows() != null) {
+            PruneRequest.Calibration c = r.calibration();
+            long tokens = c.windows().stream().mapToLong(w -> w.length).sum();
+            return new CalibrationSet(c.windows(), java.nio.file.Path.of("(windows in memory)"), c.samples(), c.length(), r.seed(), tokens, java.util.List.of());
+        }
         CalibrationSet calib = CalibrationSet.sample(r.calibration().file(), model.tokenizer(), r.calibration().samples(), r.calibration().length(), r.seed());
         if (r.evaluation() != null && !r.evaluation().allowOverlap()) calib.requireDisjointFrom(r.evaluation().file());
         return calib;
