@@ -3,7 +3,7 @@ package org.prune4j.bench;
 import org.prune4j.engine.Chunk;
 import org.prune4j.engine.KvCache;
 import org.prune4j.engine.Transformer;
-import org.prune4j.eval.LogSoftmax;
+import org.prune4j.engine.LogSoftmax;
 import org.prune4j.kernel.Gemm;
 import org.prune4j.kernel.Parallel;
 import org.prune4j.model.LayerShape;

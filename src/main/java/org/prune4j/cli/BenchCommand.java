@@ -103,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
             o.put("llamaCpp", Map.of("skipped", why));
         }
         if (json) {
-            Json.print(o);
+            System.out.println(new ObjectMapper().writeValueAsString(o)); // one line: bench output is collected by scripts
         } else {
             System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(o));
         }

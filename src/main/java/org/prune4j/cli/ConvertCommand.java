@@ -19,7 +19,7 @@ public final class ConvertCommand implements Callable<Integer> {
     @Mixin
     ModelOptions opts;
 
-    @Option(names = "--to", required = true, description = "gguf or hf")
+    @Option(names = {"--format", "--to"}, required = true, description = "gguf or hf (--to is the older name)")
     String to;
 
     @Option(names = "--out", required = true, description = "Output file (gguf) or folder (hf); must not exist unless --force")

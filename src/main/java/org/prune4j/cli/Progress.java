@@ -1,7 +1,7 @@
 package org.prune4j.cli;
 
 import org.prune4j.util.ProgressListener;
-import org.prune4j.eval.TokenScorer;
+import org.prune4j.engine.TokenScorer;
 
 /**
  * A progress bar on stderr: redrawn in place on a terminal, a line every ~10% otherwise (CI logs), silent when

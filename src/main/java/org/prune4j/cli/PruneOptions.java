@@ -72,6 +72,7 @@ public final class PruneOptions {
 
     PruneRequest request(PruneRequest.Evaluation eval, int threads) {
         if (ratio == null && plan == null) throw new Prune4jException("give --ratio (or --plan)");
+        if (ratio != null && plan != null) throw new Prune4jException("--ratio does not apply with --plan: the saved plan fixes what every layer keeps");
         if (ratio != null && !(ratio > 0 && ratio < 1)) throw new Prune4jException("--ratio must be in (0, 1), got " + ratio);
         int samples = calibSamples != null ? calibSamples
                 : plan != null ? 64 : org.prune4j.criteria.Criteria.get(method).defaultCalibrationSamples();
@@ -92,7 +93,7 @@ public final class PruneOptions {
         }
         java.util.Map<String, String> options = new java.util.TreeMap<>(MethodFlags.given(command, MethodFlags.catalogued()));
         if (layerRange != null) options.put(MethodOptions.LAYER_RANGE, layerRange);
-        PruneRequest.Method m = new PruneRequest.Method(method, new Target(ratio == null ? 0.5 : ratio, basis), allocation,
+        PruneRequest.Method m = new PruneRequest.Method(method, ratio == null ? null : new Target(ratio, basis), allocation,
                 new Constraints(new HashSet<>(protect), minHeads, minChannels, channelMultiple), biasCompensation, mode,
                 new MethodOptions(options));
         PruneRequest.Calibration c = calib == null ? null : new PruneRequest.Calibration(calib, samples, calibLen);

@@ -17,7 +17,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--shape", defaultValue = "smollm-135m", description = "smollm-135m, llama-1b, llama-7b or tiny (default: ${DEFAULT-VALUE})")
     String shape;
 
-    @Option(names = "--to", defaultValue = "gguf", description = "gguf or hf (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--format", "--to"}, defaultValue = "gguf", description = "gguf or hf (--to is the older name) (default: ${DEFAULT-VALUE})")
     String to;
 
     @Option(names = "--dtype", defaultValue = "f32", description = "f32, f16, bf16, q8_0 (default: ${DEFAULT-VALUE})")

@@ -4,9 +4,8 @@ import org.prune4j.calib.ActivationStats;
 import org.prune4j.calib.CalibrationRunner;
 import org.prune4j.calib.Collector;
 import org.prune4j.calib.LayerSimilarity;
-import org.prune4j.calib.RangeSketch;
 import org.prune4j.engine.Transformer;
-import org.prune4j.eval.TokenScorer;
+import org.prune4j.engine.TokenScorer;
 import org.prune4j.model.Model;
 import org.prune4j.model.ModelWeights;
 import org.prune4j.util.Prune4jException;
@@ -21,7 +20,7 @@ import java.util.function.Function;
 /**
  * What a criterion scores from: the model, the calibration windows, the seed, and evidence computed on demand
  * and cached, so two criteria (or a criterion and bias compensation) that need the same moments share one pass.
- * Methods with evidence of their own (sketches, gradients, module series) compute it through {@link #cached}
+ * Methods with evidence of their own (gradients, module series) compute it through {@link #cached}
  * (module series with {@link #passWithMoments}, which gathers the moments on the same pass).
  */
 public final class ScoringContext {
@@ -166,15 +165,6 @@ public final class ScoringContext {
         residuals = null;
         residualLayer = -1;
         probeCaches = null;
-    }
-
-    /**
-     * A range sketch Z = Xᵀ·X·Ω of one tap point's activations (width per layer from {@code width}), over the
-     * calibration windows, computed once per (point, columns, seed).
-     */
-    public RangeSketch sketch(org.prune4j.engine.TapPoint point, int[] width, int columns, long sketchSeed) {
-        return cached("sketch:" + point + ":" + columns + ":" + sketchSeed,
-                ctx -> (RangeSketch) runner.run(tf, windows(), List.of(new RangeSketch(point, width, columns, sketchSeed))).get(0));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.prune4j.eval;
 
+import org.prune4j.engine.LogSoftmax;
 import org.prune4j.engine.Chunk;
 import org.prune4j.engine.KvCache;
 import org.prune4j.engine.Transformer;

@@ -1,5 +1,6 @@
 package org.prune4j.eval;
 
+import org.prune4j.engine.TokenScorer;
 import org.prune4j.util.ProgressListener;
 import org.prune4j.engine.Transformer;
 import org.prune4j.tokenizer.Tokenizer;

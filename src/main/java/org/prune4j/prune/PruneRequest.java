@@ -25,6 +25,7 @@ public record PruneRequest(Method method, Calibration calibration, Evaluation ev
 
     /**
      * @param criterion        a registered criterion name ({@link org.prune4j.criteria.Criteria})
+     * @param target           how much to remove; null only with a saved plan, which fixes what is kept
      * @param allocation       a registered allocation name, or null for the criterion's own
      * @param biasCompensation null for the criterion's own
      * @param mode             dense: all statistics from the unpruned model; sequential: layer by layer from a model

@@ -224,7 +224,8 @@ public final class Pruner {
 
     private static PruneRequest withRatio(PruneRequest r, double ratio) {
         PruneRequest.Method m = r.method();
-        return new PruneRequest(m.withTarget(new org.prune4j.alloc.Target(ratio, m.target().basis())), r.calibration(), r.evaluation(), r.runtime(),
+        org.prune4j.alloc.Target.Basis basis = m.target() == null ? org.prune4j.alloc.Target.Basis.TOTAL_PARAMETERS : m.target().basis();
+        return new PruneRequest(m.withTarget(new org.prune4j.alloc.Target(ratio, basis)), r.calibration(), r.evaluation(), r.runtime(),
                 r.seed(), r.fixedPlan());
     }
 

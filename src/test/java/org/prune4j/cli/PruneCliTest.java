@@ -6,7 +6,7 @@ import org.prune4j.TestData;
 import org.prune4j.bench.LlamaCppRunner;
 import org.prune4j.engine.Transformer;
 import org.prune4j.eval.Generator;
-import org.prune4j.eval.LogSoftmax;
+import org.prune4j.engine.LogSoftmax;
 import org.prune4j.io.ModelLoader;
 import org.prune4j.model.Model;
 import org.junit.jupiter.api.Test;

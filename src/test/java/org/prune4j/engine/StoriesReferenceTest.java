@@ -5,7 +5,7 @@ import org.prune4j.TestData;
 import org.prune4j.eval.Corpus;
 import org.prune4j.eval.Generator;
 import org.prune4j.eval.Perplexity;
-import org.prune4j.eval.TokenScorer;
+import org.prune4j.engine.TokenScorer;
 import org.prune4j.model.Model;
 import org.junit.jupiter.api.Test;
 

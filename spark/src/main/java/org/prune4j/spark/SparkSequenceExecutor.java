@@ -5,7 +5,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.prune4j.engine.Batches;
 import org.prune4j.engine.Transformer;
 import org.prune4j.eval.Perplexity;
-import org.prune4j.eval.TokenScorer;
+import org.prune4j.engine.TokenScorer;
 import org.prune4j.model.Model;
 import org.prune4j.util.ProgressListener;
 import scala.Tuple2;

@@ -1,7 +1,6 @@
 package org.prune4j.methods.transfer;
 
 import org.prune4j.calib.Collector;
-import org.prune4j.calib.RangeSketch;
 
 import org.prune4j.engine.BatchLayout;
 import org.prune4j.engine.TapPoint;
@@ -17,7 +16,7 @@ import java.util.Set;
  * sub-block of each layer, 2L modules), the module's residual contribution per token (o_proj / down_proj output)
  * projected on a per-module basis: (y − mean)·B with B [hidden × r]. Tokens are time points, so these are the
  * series that module-interaction measures (transfer entropy) read. Bases and means come first (e.g. from a
- * {@link RangeSketch} of the module outputs or a covariance); the series then cost windows × tokens × 2L × r floats.
+ * range sketch of the module outputs or a covariance); the series then cost windows × tokens × 2L × r floats.
  * With a basis at index 2L the final hidden state (the residual stream leaving the last layer) is recorded too, as
  * module 2L. The {@link #norms} form records the per-token L2 norm of each module's output instead (r = 1).
  *

@@ -82,7 +82,7 @@ class ZerothOrderTest {
                 assertThat(full).isNotEqualTo(ctx.loss(m.weights()));
             }
             // Probe passes share one KV buffer across layers (pooled): same loss as fresh per-layer caches.
-            double[][] fresh = new org.prune4j.eval.TokenScorer(tf, org.prune4j.calib.CalibrationRunner.DEFAULT_PASS_TOKENS)
+            double[][] fresh = new org.prune4j.engine.TokenScorer(tf, org.prune4j.calib.CalibrationRunner.DEFAULT_PASS_TOKENS)
                     .score(ctx.windows(), org.prune4j.util.ProgressListener.NONE);
             double sum = 0;
             long n = 0;

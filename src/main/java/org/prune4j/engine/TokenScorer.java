@@ -1,7 +1,5 @@
-package org.prune4j.eval;
+package org.prune4j.engine;
 
-import org.prune4j.engine.Batches;
-import org.prune4j.engine.Transformer;
 import org.prune4j.util.ProgressListener;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.prune4j.eval;
+package org.prune4j.engine;
 
 /** Numerically stable log-softmax pieces, accumulated in double. */
 public final class LogSoftmax {
