@@ -28,7 +28,8 @@ public final class PlanCommand implements Callable<Integer> {
         PruneRequest r = prune.request(null, opts.threads);
         try (Model model = opts.load()) {
             prune.requireFits(r, model.config());
-            Pruner.Result res = Pruner.run(model, r, label -> new Progress(label, false), false);
+            Pruner.Result res = Pruner.run(model, r, label -> new Progress(label, false), false, prune.savedScores(model.config()));
+            prune.saveScores(res, model.config());
             RunReport rep = RunReport.of(r, res, model.config(), opts.model.toString(), null, null, null);
             prune.writeFigures(res, model.config(), opts.model.toString());
             if (json) System.out.println(RunReports.toJson(rep));

@@ -58,7 +58,8 @@ public final class PruneCommand implements Callable<Integer> {
         PruneRequest r = prune.request(PruneOptions.evaluation(eval, protocol, seqLen, allowOverlap), opts.threads);
         try (Model model = opts.load()) {
             prune.requireFits(r, model.config());
-            Pruner.Result res = Pruner.run(model, r, label -> new Progress(label, !noProgress), true);
+            Pruner.Result res = Pruner.run(model, r, label -> new Progress(label, !noProgress), true, prune.savedScores(model.config()));
+            prune.saveScores(res, model.config());
             long t0 = System.nanoTime();
             fmt.write(res.pruned(), out, null, 0, force);
             double exportSeconds = (System.nanoTime() - t0) / 1e9;

@@ -63,6 +63,12 @@ public final class PruneOptions {
     @Option(names = "--figures", description = "Write the method's figures (transfer-entropy: the TE matrix heat map, the per-module importances and ratios) as PNG files and an index.html into this folder")
     java.nio.file.Path figures;
 
+    @Option(names = "--save-scores", description = "Save the method's scores to this JSON file, to allocate them again at other ratios with --scores (replaces a scores file)")
+    Path saveScores;
+
+    @Option(names = "--scores", description = "Allocate these saved scores (from --save-scores, same method and model) instead of scoring again")
+    Path scores;
+
     /** The command this mixin belongs to: the methods' own flags are added to it from the catalogue ({@link MethodFlags}). */
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
     picocli.CommandLine.Model.CommandSpec command;
@@ -121,6 +127,20 @@ public final class PruneOptions {
         } catch (java.io.IOException | RuntimeException | Error e) {
             System.err.println("prune4j: warning: figures not written to " + figures + " (" + e + ")");
         }
+    }
+
+    /** The scores of {@code --scores}, checked against the model, or null. */
+    org.prune4j.criteria.Scores savedScores(org.prune4j.model.ModelConfig c) {
+        if (scores == null) return null;
+        if (plan != null) throw new Prune4jException("--scores does not apply with --plan: the saved plan fixes what every layer keeps");
+        return org.prune4j.prune.ScoresFile.read(scores, c);
+    }
+
+    /** Writes {@code --save-scores} when given (a run that had no scores of its own says so). */
+    void saveScores(org.prune4j.prune.Pruner.Result res, org.prune4j.model.ModelConfig c) {
+        if (saveScores == null) return;
+        if (res.scores() == null) throw new Prune4jException("--save-scores: this run allocated no scores (a saved plan or sequential calibration)");
+        org.prune4j.prune.ScoresFile.write(saveScores, res.scores(), c, true);
     }
 
     /** A --protect or --plan that does not fit the model is refused, naming the option or plan file, before any work. */

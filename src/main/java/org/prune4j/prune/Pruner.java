@@ -47,9 +47,11 @@ public final class Pruner {
      * Everything a run produced, for the report.
      *
      * @param methodDetails the criterion's own evidence for the report ({@link Criterion#scored}), or null
+     * @param scores        the scores the plan was allocated from (null for a saved plan or a sequential run), which
+     *                      {@link ScoresFile} saves for re-allocation at other ratios without re-scoring
      */
     public record Result(PruningPlan plan, Model pruned, CalibrationSet calibration, Perplexity.Result before,
-                         Perplexity.Result after, Resolved resolved, Timings timings, long peakRssBytes, Object methodDetails) {}
+                         Perplexity.Result after, Resolved resolved, Timings timings, long peakRssBytes, Object methodDetails, Scores scores) {}
 
     private Pruner() {}
 
@@ -58,12 +60,29 @@ public final class Pruner {
      * @param cut      false only plans (the {@code plan} command): no surgery, no evaluation
      */
     public static Result run(Model model, PruneRequest r, Function<String, ProgressListener> progress, boolean cut) {
+        return run(model, r, progress, cut, null);
+    }
+
+    /**
+     * @param saved scores saved from an earlier run of the same method on this model ({@link ScoresFile}): allocated
+     *              as they are, so another ratio costs no scoring (calibration runs only for bias compensation); null
+     *              to score
+     */
+    public static Result run(Model model, PruneRequest r, Function<String, ProgressListener> progress, boolean cut, Scores saved) {
         long t0 = System.nanoTime();
         Resolved resolved = resolve(r, model.config());
         Criterion criterion = r.fixedPlan() == null ? criterion(Criteria.get(resolved.criterion()), r) : null;
+        if (saved != null) {
+            if (criterion == null || r.method().mode() == PruneRequest.CalibrationMode.SEQUENTIAL) {
+                throw new Prune4jException("saved scores apply to a dense-calibrated method run, not to a saved plan or sequential calibration");
+            }
+            if (!saved.criterion().equals(criterion.name())) {
+                throw new Prune4jException("the saved scores are " + saved.criterion() + "'s, not " + criterion.name() + "'s");
+            }
+        }
         PruneRequest.Method method = r.method().withConstraints(resolved.constraints());
         Set<Evidence> needs = EnumSet.noneOf(Evidence.class);
-        if (criterion != null) needs.addAll(criterion.needs());
+        if (criterion != null && saved == null) needs.addAll(criterion.needs());
         // Sequential runs take their bias means from their own layer-by-layer pass, never from dense moments.
         if (resolved.biasCompensation() && cut && r.method().mode() != PruneRequest.CalibrationMode.SEQUENTIAL) {
             needs.add(Evidence.ACTIVATION_MOMENTS);
@@ -79,6 +98,7 @@ public final class Pruner {
             long t1 = System.nanoTime();
             PruningPlan plan = null;
             Object details = null;
+            Scores scores = null;
             Model sequentialModel = null;
             boolean sequentialBias = false;
             if (r.fixedPlan() != null) {
@@ -96,17 +116,21 @@ public final class Pruner {
                 Sequential.Outcome o = Sequential.run(model, ctx, criterion, method, resolved, tf.parallel());
                 plan = o.plan();
                 sequentialModel = o.pruned();
-            } else {
+            } else if (saved == null) {
                 // The bias means are computed when the cut asks for them, so a criterion whose own pass gathers the
                 // moments too (transfer entropy) saves a pass.
                 ctx.prepare(criterion.needs());
             }
             long t2 = System.nanoTime();
             if (r.fixedPlan() == null && sequentialModel == null) {
-                Scored scored = criterion.scored(ctx);
-                Scores scores = scored.scores();
+                if (saved != null) {
+                    scores = saved;
+                } else {
+                    Scored scored = criterion.scored(ctx);
+                    scores = scored.scores();
+                    details = scored.details();
+                }
                 scores.requireFinite();
-                details = scored.details();
                 Allocation allocation = allocation(resolved, r);
                 plan = allocation.allocate(model.config(), scores, method.target(), method.constraints(), resolved.biasCompensation());
             }
@@ -129,7 +153,7 @@ public final class Pruner {
             }
             long t5 = System.nanoTime();
             Timings timings = new Timings((t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (t5 - t4) / 1e9, (t5 - t0) / 1e9);
-            return new Result(plan, pruned, calib, before, after, resolved, timings, ProcessMemory.peakRss(), details);
+            return new Result(plan, pruned, calib, before, after, resolved, timings, ProcessMemory.peakRss(), details, scores);
         }
     }
 
@@ -198,7 +222,7 @@ public final class Pruner {
                 long b = System.nanoTime();
                 double shared = i == 0 ? (t3 - t0) / 1e9 : 0;
                 Timings timings = new Timings(i == 0 ? (t2 - t1) / 1e9 : 0, i == 0 ? (t3 - t2) / 1e9 : 0, (b - a) / 1e9, 0, shared + (b - a) / 1e9);
-                out.add(new Result(plan, pruned, calib, null, null, resolved, timings, ProcessMemory.peakRss(), scored.details()));
+                out.add(new Result(plan, pruned, calib, null, null, resolved, timings, ProcessMemory.peakRss(), scored.details(), scores));
             }
         }
         return out;
