@@ -39,7 +39,7 @@ public final class PruneOptions {
     @Option(names = "--calib", description = "Calibration text: plain (optionally <|endoftext|>-separated), jsonl with a text field, or HF parquet with a text column")
     Path calib;
 
-    @Option(names = "--calib-samples", description = "Calibration sequences (default: the method's own: 10 for taylor and mini-llm, as LLM-Pruner; 64 otherwise)")
+    @Option(names = "--calib-samples", description = "Calibration sequences (default: the method's own, listed by 'prune4j methods': 10 for taylor and mini-llm as LLM-Pruner, 128 for transfer-entropy, 64 otherwise)")
     Integer calibSamples;
 
     @Option(names = "--calib-len", defaultValue = "128", description = "Tokens per calibration sequence (default: ${DEFAULT-VALUE})")
